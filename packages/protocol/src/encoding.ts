@@ -1,0 +1,54 @@
+import { type DecodeOptions, decode, encode, rfc8949EncodeOptions } from 'cborg'
+import { equalBytes } from './bytes.ts'
+import { ValidationError } from './errors.ts'
+
+// Strict decoding refuses what it can (non-minimal lengths and integers,
+// indefinite lengths, undefined, NaN/Infinity, tags, duplicate keys); the
+// re-encode comparison in decodeCanonical catches the rest (key order, float
+// widths, invalid UTF-8 replaced on decode).
+const DECODE_OPTIONS: DecodeOptions = {
+  strict: true,
+  allowIndefinite: false,
+  allowUndefined: false,
+  allowInfinity: false,
+  allowNaN: false,
+  allowBigInt: true,
+  rejectDuplicateMapKeys: true,
+  useMaps: false,
+}
+
+// Absent optional fields may arrive as `undefined` from JS callers: omit them.
+const ENCODE_OPTIONS = { ...rfc8949EncodeOptions, ignoreUndefinedProperties: true }
+
+/**
+ * Deterministic CBOR (RFC 8949 §4.2.1 core deterministic encoding): shortest
+ * integer and length forms, definite lengths, map keys sorted bytewise.
+ */
+export function encodeCanonical(value: unknown): Uint8Array {
+  return encode(value, ENCODE_OPTIONS)
+}
+
+/**
+ * Decodes deterministic CBOR and refuses every other byte string for the same
+ * value: a value has exactly one accepted encoding.
+ */
+export function decodeCanonical(bytes: Uint8Array, what: string): unknown {
+  let value: unknown
+  try {
+    value = decode(bytes, DECODE_OPTIONS)
+  } catch (cause) {
+    throw new ValidationError('invalid.encoding', `${what} is not well-formed CBOR`, { cause })
+  }
+  let again: Uint8Array
+  try {
+    again = encodeCanonical(value)
+  } catch (cause) {
+    throw new ValidationError('invalid.encoding', `${what} holds a value that cannot be encoded`, {
+      cause,
+    })
+  }
+  if (!equalBytes(again, bytes)) {
+    throw new ValidationError('invalid.encoding', `${what} is not in deterministic CBOR encoding`)
+  }
+  return value
+}

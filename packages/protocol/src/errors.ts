@@ -1,0 +1,100 @@
+/**
+ * Errors with stable dotted codes. Codes are part of the protocol: they travel
+ * over the network (HTTP and libp2p error replies) and tests assert them, so a
+ * code is never renamed; messages are for people and may change.
+ */
+
+/** What a gossiping node does with a message that failed with a code. */
+export type GossipAction = 'reject' | 'ignore'
+
+/**
+ * Every validation code, with what gossip does about it. `reject` means the
+ * message is invalid forever (the sender is penalized); `ignore` means it is
+ * not valid yet or not useful now, and may be accepted later (e.g. via sync).
+ */
+export const VALIDATION_CODES = {
+  too_large: 'reject',
+  'invalid.encoding': 'reject',
+  'invalid.envelope': 'reject',
+  'invalid.data': 'reject',
+  'invalid.version': 'reject',
+  'invalid.network': 'reject',
+  'invalid.type': 'reject',
+  'invalid.timestamp': 'reject',
+  'invalid.timestamp_future': 'ignore',
+  'invalid.body': 'reject',
+  'invalid.text_length': 'reject',
+  'invalid.empty_post': 'reject',
+  'invalid.mentions': 'reject',
+  'invalid.embeds': 'reject',
+  'invalid.profile_field': 'reject',
+  'invalid.profile_value': 'reject',
+  'invalid.reaction_kind': 'reject',
+  'invalid.signer_key': 'reject',
+  'invalid.signer_scope': 'reject',
+  'invalid.signer_expiry': 'reject',
+  'invalid.signature': 'reject',
+  'unauthorized.signer': 'reject',
+} as const satisfies Record<string, GossipAction>
+
+export type ValidationCode = keyof typeof VALIDATION_CODES
+
+/** Codes of the delegated-signer rule: depend on the author's signer set. */
+export const AUTHORIZATION_CODES = [
+  'unauthorized.unknown_signer',
+  'unauthorized.signer_removed',
+  'unauthorized.signer_expired',
+  'unauthorized.signer_scope',
+] as const
+
+export type AuthorizationCode = (typeof AUTHORIZATION_CODES)[number]
+
+/** Codes for text forms (accounts, secret keys, ids, network ids). */
+export const PARSE_CODES = [
+  'invalid.account_format',
+  'invalid.account_prefix',
+  'invalid.account_character',
+  'invalid.account_case',
+  'invalid.account_checksum',
+  'invalid.account_length',
+  'invalid.secret_key',
+  'invalid.hex',
+] as const
+
+export type ParseCode = (typeof PARSE_CODES)[number]
+
+export type ErrorCode = ValidationCode | AuthorizationCode | ParseCode
+
+/** Base class of every error this package raises on purpose. */
+export class FreebirdError<C extends string = ErrorCode> extends Error {
+  override name = 'FreebirdError'
+  readonly code: C
+  constructor(code: C, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.code = code
+  }
+}
+
+/** A message (or builder input) broke a protocol rule. */
+export class ValidationError extends FreebirdError<ValidationCode> {
+  override name = 'ValidationError'
+  /** What gossip does about it: reject (invalid forever) or ignore (maybe later). */
+  get action(): GossipAction {
+    return VALIDATION_CODES[this.code]
+  }
+}
+
+/** A message signed by a delegated key that the author's signer set does not authorize. */
+export class AuthorizationError extends FreebirdError<AuthorizationCode> {
+  override name = 'AuthorizationError'
+}
+
+/** A text form (account, secret key, hex) could not be parsed. */
+export class ParseError extends FreebirdError<ParseCode> {
+  override name = 'ParseError'
+}
+
+/** The gossip action for a validation code. */
+export function gossipAction(code: ValidationCode): GossipAction {
+  return VALIDATION_CODES[code]
+}

@@ -1,0 +1,106 @@
+/**
+ * @freebird/protocol: the pure core of Freebird. Keys and accounts, signed
+ * messages in deterministic CBOR, validation with stable error codes, the
+ * delegated-signer rule and the convergent social state. No I/O; runs
+ * unchanged in browsers. The wire format is specified in docs/PROTOCOL.md.
+ */
+
+export { ACCOUNT_PREFIX, formatAccount, isAccount, parseAccount } from './account.ts'
+export { compareBytes, concatBytes, equalBytes, fromHex, toHex, utf8, utf8Length } from './bytes.ts'
+export { decodeCanonical, encodeCanonical } from './encoding.ts'
+export {
+  AUTHORIZATION_CODES,
+  AuthorizationError,
+  type AuthorizationCode,
+  type ErrorCode,
+  FreebirdError,
+  type GossipAction,
+  gossipAction,
+  PARSE_CODES,
+  ParseError,
+  type ParseCode,
+  VALIDATION_CODES,
+  type ValidationCode,
+  ValidationError,
+} from './errors.ts'
+export {
+  createSigner,
+  formatSecretKey,
+  generateKeyPair,
+  type KeyPair,
+  keyPairFromSecretKey,
+  parseSecretKey,
+  type Signer,
+} from './keys.ts'
+export * from './limits.ts'
+export {
+  type BuildOptions,
+  buildFollowAdd,
+  buildFollowRemove,
+  buildMessage,
+  buildPostAdd,
+  buildPostRemove,
+  buildProfileSet,
+  buildReactionAdd,
+  buildReactionRemove,
+  buildSignerAdd,
+  buildSignerRemove,
+} from './message/build.ts'
+export {
+  decodeEnvelope,
+  decodeMessageData,
+  type Envelope,
+  encodeEnvelope,
+  encodeMessageData,
+} from './message/codec.ts'
+export { computeMessageId, MESSAGE_ID_TAG } from './message/id.ts'
+export type {
+  Embed,
+  FollowBody,
+  Message,
+  MessageBodies,
+  MessageData,
+  MessageType,
+  PostAddBody,
+  PostRemoveBody,
+  ProfileField,
+  ProfileSetBody,
+  ReactionBody,
+  ReactionKind,
+  SignerAddBody,
+  SignerRemoveBody,
+  SignerScope,
+} from './message/types.ts'
+export { MESSAGE_TYPES } from './message/types.ts'
+export {
+  checkNotFuture,
+  decodeMessage,
+  hasValidSignature,
+  type ValidateOptions,
+  type ValidationResult,
+  validateMessage,
+} from './message/validate.ts'
+export { formatNetworkId, networkIdFromGenesis, parseNetworkId } from './network.ts'
+export {
+  isWeakPublicKey,
+  layeredVerifier,
+  type Verifier,
+  verifySignature,
+} from './signature.ts'
+export {
+  authorizeSigner,
+  SCOPE_OF_TYPE,
+  type SignerEntry,
+  type SignerSet,
+  signerSetOf,
+} from './signers.ts'
+export {
+  conflictKey,
+  isRemove,
+  MERGE_RULES,
+  type MergeRule,
+  messageWins,
+  winnerOf,
+} from './state/rules.ts'
+export { reduceMessages, SocialState } from './state/social-state.ts'
+export type { PostView, SignerView, SocialView } from './state/view.ts'

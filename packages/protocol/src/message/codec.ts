@@ -1,0 +1,94 @@
+import { decodeCanonical, encodeCanonical } from '../encoding.ts'
+import { ValidationError } from '../errors.ts'
+import {
+  MAX_MESSAGE_BYTES,
+  MAX_TIMESTAMP_MS,
+  MIN_TIMESTAMP_MS,
+  NETWORK_ID_BYTES,
+  PROTOCOL_VERSION,
+  PUBLIC_KEY_BYTES,
+  SIGNATURE_BYTES,
+} from '../limits.ts'
+import { expectBytes, expectFields, expectInteger, expectString } from './shape.ts'
+import { MESSAGE_TYPES, type MessageData, type MessageType } from './types.ts'
+
+/** The envelope as it travels: signed data bytes, the signing key, the signature. */
+export interface Envelope {
+  data: Uint8Array
+  signer: Uint8Array
+  signature: Uint8Array
+}
+
+const ENVELOPE_FIELDS = ['data', 'signer', 'signature'] as const
+const DATA_FIELDS = ['version', 'network', 'type', 'author', 'timestamp', 'body'] as const
+
+/** Deterministic CBOR of MessageData: the bytes that are hashed and signed. */
+export function encodeMessageData(data: MessageData): Uint8Array {
+  return encodeCanonical(data)
+}
+
+/** Deterministic CBOR of the envelope. */
+export function encodeEnvelope(envelope: Envelope): Uint8Array {
+  return encodeCanonical({
+    data: envelope.data,
+    signer: envelope.signer,
+    signature: envelope.signature,
+  })
+}
+
+/** Decodes an envelope; checks size, encoding and shape (not the signature). */
+export function decodeEnvelope(bytes: Uint8Array): Envelope {
+  if (bytes.length > MAX_MESSAGE_BYTES) {
+    throw new ValidationError(
+      'too_large',
+      `message is ${bytes.length} bytes; the limit is ${MAX_MESSAGE_BYTES}`,
+    )
+  }
+  const value = decodeCanonical(bytes, 'envelope')
+  const e = expectFields(value, ENVELOPE_FIELDS, [], 'invalid.envelope', 'envelope')
+  if (!(e.data instanceof Uint8Array)) {
+    throw new ValidationError('invalid.envelope', 'envelope data must be a byte string')
+  }
+  return {
+    data: e.data,
+    signer: expectBytes(e.signer, PUBLIC_KEY_BYTES, 'invalid.envelope', 'signer'),
+    signature: expectBytes(e.signature, SIGNATURE_BYTES, 'invalid.envelope', 'signature'),
+  }
+}
+
+/**
+ * Decodes MessageData and checks every field except the body's type-specific
+ * rules and the network (the caller knows which network it is on).
+ */
+export function decodeMessageData(bytes: Uint8Array): MessageData {
+  const value = decodeCanonical(bytes, 'message data')
+  const d = expectFields(value, DATA_FIELDS, [], 'invalid.data', 'message data')
+  const version = expectInteger(d.version, 0, 2 ** 32, 'invalid.data', 'version')
+  if (version !== PROTOCOL_VERSION) {
+    throw new ValidationError(
+      'invalid.version',
+      `unsupported version ${version} (this implementation speaks ${PROTOCOL_VERSION})`,
+    )
+  }
+  const network = expectBytes(d.network, NETWORK_ID_BYTES, 'invalid.data', 'network')
+  const type = expectString(d.type, 'invalid.data', 'type')
+  if (!(MESSAGE_TYPES as readonly string[]).includes(type)) {
+    throw new ValidationError('invalid.type', `unknown message type "${type}"`)
+  }
+  const author = expectBytes(d.author, PUBLIC_KEY_BYTES, 'invalid.data', 'author')
+  const timestamp = expectInteger(
+    d.timestamp,
+    MIN_TIMESTAMP_MS,
+    MAX_TIMESTAMP_MS,
+    'invalid.timestamp',
+    'timestamp',
+  )
+  return {
+    version,
+    network,
+    type: type as MessageType,
+    author,
+    timestamp,
+    body: d.body,
+  } as MessageData
+}

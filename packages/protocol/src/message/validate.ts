@@ -1,0 +1,95 @@
+import { equalBytes, toHex } from '../bytes.ts'
+import { ValidationError } from '../errors.ts'
+import { MAX_FUTURE_SKEW_MS } from '../limits.ts'
+import { type Verifier, verifySignature } from '../signature.ts'
+import { checkBody } from './body.ts'
+import { decodeEnvelope, decodeMessageData } from './codec.ts'
+import { computeMessageId } from './id.ts'
+import type { Message, MessageData } from './types.ts'
+
+export interface ValidateOptions {
+  /** The network this node or client is on; messages of any other are invalid. */
+  network: Uint8Array
+  /** Current time in ms, for the future-timestamp check. Default: Date.now(). */
+  now?: number
+  /** Signature backend. Default: the reference `verifySignature` (noble). */
+  verify?: Verifier
+}
+
+export type ValidationResult =
+  | { ok: true; message: Message }
+  | { ok: false; error: ValidationError }
+
+/** Stateless rules on decoded data; shared by the validator and the builders. */
+export function checkMessageData(data: MessageData, signer: Uint8Array, network: Uint8Array): void {
+  if (!equalBytes(data.network, network)) {
+    throw new ValidationError(
+      'invalid.network',
+      `message is for network ${toHex(data.network)}, not ${toHex(network)}`,
+    )
+  }
+  checkBody(data)
+  // Only the root key manages signers: a delegated key can never mint or revoke keys.
+  if (
+    (data.type === 'signer.add' || data.type === 'signer.remove') &&
+    !equalBytes(signer, data.author)
+  ) {
+    throw new ValidationError('unauthorized.signer', `${data.type} must be signed by the root key`)
+  }
+}
+
+/**
+ * Decodes a message and checks every stateless rule except the signature:
+ * size, canonical encoding, envelope, fields, version, network, type, body.
+ * Throws ValidationError. The node uses this to move signature checks elsewhere
+ * (e.g. worker threads); everyone else wants `validateMessage`.
+ */
+export function decodeMessage(bytes: Uint8Array, options: { network: Uint8Array }): Message {
+  const envelope = decodeEnvelope(bytes)
+  const data = decodeMessageData(envelope.data)
+  checkMessageData(data, envelope.signer, options.network)
+  return {
+    id: computeMessageId(envelope.data),
+    data,
+    dataBytes: envelope.data,
+    signer: envelope.signer,
+    signature: envelope.signature,
+    bytes,
+  } as Message
+}
+
+/** True when the message's signature is valid for its signer key. */
+export function hasValidSignature(message: Message, verify: Verifier = verifySignature): boolean {
+  return verify(message.signer, message.id, message.signature)
+}
+
+/** Throws `invalid.timestamp_future` when the message is too far ahead of `now`. */
+export function checkNotFuture(message: Message, now: number): void {
+  if (message.data.timestamp > now + MAX_FUTURE_SKEW_MS) {
+    throw new ValidationError(
+      'invalid.timestamp_future',
+      `timestamp is ${message.data.timestamp - now} ms in the future (limit ${MAX_FUTURE_SKEW_MS} ms)`,
+    )
+  }
+}
+
+/**
+ * The one validation function: bytes in, the decoded message or a typed error
+ * out. Checks size, encoding, envelope, fields, version, network, type, body,
+ * the signature, then the future-timestamp limit (last, so an invalid message
+ * is always `reject`ed, never merely `ignore`d). Delegated-signer
+ * authorization depends on the author's signer set: see `authorizeSigner`.
+ */
+export function validateMessage(bytes: Uint8Array, options: ValidateOptions): ValidationResult {
+  try {
+    const message = decodeMessage(bytes, options)
+    if (!hasValidSignature(message, options.verify)) {
+      throw new ValidationError('invalid.signature', 'signature does not verify for the signer key')
+    }
+    checkNotFuture(message, options.now ?? Date.now())
+    return { ok: true, message }
+  } catch (error) {
+    if (error instanceof ValidationError) return { ok: false, error }
+    throw error
+  }
+}
