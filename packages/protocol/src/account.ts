@@ -67,7 +67,10 @@ export function parseAccount(text: string): Uint8Array {
   }
   const bytes = bech32m.fromWordsUnsafe(decoded.words)
   if (!bytes || bytes.length !== PUBLIC_KEY_BYTES) {
-    throw new ParseError('invalid.account_length', `account must decode to ${PUBLIC_KEY_BYTES} bytes`)
+    throw new ParseError(
+      'invalid.account_length',
+      `account must decode to ${PUBLIC_KEY_BYTES} bytes`,
+    )
   }
   return bytes
 }

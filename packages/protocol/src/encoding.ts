@@ -25,7 +25,11 @@ const ENCODE_OPTIONS = { ...rfc8949EncodeOptions, ignoreUndefinedProperties: tru
  * integer and length forms, definite lengths, map keys sorted bytewise.
  */
 export function encodeCanonical(value: unknown): Uint8Array {
-  return encode(value, ENCODE_OPTIONS)
+  const bytes = encode(value, ENCODE_OPTIONS)
+  // cborg hands out a Buffer on Node; give every platform the same type (a view, no copy).
+  return bytes.constructor === Uint8Array
+    ? bytes
+    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
 
 /**

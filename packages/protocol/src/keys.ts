@@ -31,7 +31,10 @@ export function generateKeyPair(): KeyPair {
 /** The key pair of a 32-byte secret key (seed). */
 export function keyPairFromSecretKey(secretKey: Uint8Array): KeyPair {
   if (secretKey.length !== 32) {
-    throw new ParseError('invalid.secret_key', `secret key must be 32 bytes, got ${secretKey.length}`)
+    throw new ParseError(
+      'invalid.secret_key',
+      `secret key must be 32 bytes, got ${secretKey.length}`,
+    )
   }
   return { secretKey: secretKey.slice(), publicKey: ed.getPublicKey(secretKey) }
 }
@@ -48,7 +51,10 @@ export function createSigner(secretKey: Uint8Array): Signer {
 /** Text form of a secret key: bech32m with prefix `fbsecret`. */
 export function formatSecretKey(secretKey: Uint8Array): string {
   if (secretKey.length !== 32) {
-    throw new ParseError('invalid.secret_key', `secret key must be 32 bytes, got ${secretKey.length}`)
+    throw new ParseError(
+      'invalid.secret_key',
+      `secret key must be 32 bytes, got ${secretKey.length}`,
+    )
   }
   return bech32m.encode(SECRET_KEY_PREFIX, bech32m.toWords(secretKey))
 }

@@ -5,7 +5,13 @@ import { messageWins } from './state/rules.ts'
 
 /** The winning state of one delegated key of an author. */
 export type SignerEntry =
-  | { status: 'active'; key: Uint8Array; expiresAt: number; scope: readonly SignerScope[]; message: Message<'signer.add'> }
+  | {
+      status: 'active'
+      key: Uint8Array
+      expiresAt: number
+      scope: readonly SignerScope[]
+      message: Message<'signer.add'>
+    }
   | { status: 'removed'; key: Uint8Array; message: Message<'signer.remove'> }
 
 /** An author's delegated keys, by hex key. */
@@ -55,7 +61,6 @@ function entryOf(m: Message<'signer.add' | 'signer.remove'>): SignerEntry {
     message: m as Message<'signer.add'>,
   }
 }
-
 
 /**
  * The delegated-signer rule, a pure function of the author's signer set: a

@@ -112,10 +112,16 @@ const checkProfileSet: Check = (body) => {
 
 function checkSignerKey(key: Uint8Array, author: Uint8Array): void {
   if (equalBytes(key, author)) {
-    throw new ValidationError('invalid.signer_key', 'the root key cannot be its own delegated signer')
+    throw new ValidationError(
+      'invalid.signer_key',
+      'the root key cannot be its own delegated signer',
+    )
   }
   if (isWeakPublicKey(key)) {
-    throw new ValidationError('invalid.signer_key', 'delegated key is of small order or not a point')
+    throw new ValidationError(
+      'invalid.signer_key',
+      'delegated key is of small order or not a point',
+    )
   }
 }
 
@@ -168,4 +174,3 @@ export function checkBody(data: Pick<MessageData, 'type' | 'author' | 'timestamp
 export function sortScope<T extends string>(scope: readonly T[]): T[] {
   return [...new Set(scope)].sort()
 }
-

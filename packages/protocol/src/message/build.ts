@@ -37,7 +37,7 @@ export function buildMessage<T extends MessageType>(
   } as MessageData<T>
   checkMessageData(data as MessageData, options.signer.publicKey, options.network)
   const dataBytes = encodeMessageData(data as MessageData)
-  const id = computeMessageId(dataBytes)
+  const id = computeMessageId(options.signer.publicKey, dataBytes)
   const signature = options.signer.sign(id)
   const bytes = encodeEnvelope({ data: dataBytes, signer: options.signer.publicKey, signature })
   return { id, data, dataBytes, signer: options.signer.publicKey, signature, bytes } as Message<T>
@@ -70,8 +70,10 @@ export const buildPostRemove = (body: MessageBodies['post.remove'], options: Bui
 export const buildReactionAdd = (body: MessageBodies['reaction.add'], options: BuildOptions) =>
   buildMessage('reaction.add', body, options)
 
-export const buildReactionRemove = (body: MessageBodies['reaction.remove'], options: BuildOptions) =>
-  buildMessage('reaction.remove', body, options)
+export const buildReactionRemove = (
+  body: MessageBodies['reaction.remove'],
+  options: BuildOptions,
+) => buildMessage('reaction.remove', body, options)
 
 export const buildFollowAdd = (body: MessageBodies['follow.add'], options: BuildOptions) =>
   buildMessage('follow.add', body, options)
@@ -81,7 +83,9 @@ export const buildFollowRemove = (body: MessageBodies['follow.remove'], options:
 
 /** Authorizes a delegated app key (root key only). `scope` defaults to ['social']. */
 export const buildSignerAdd = (
-  body: Omit<MessageBodies['signer.add'], 'scope'> & { scope?: MessageBodies['signer.add']['scope'] },
+  body: Omit<MessageBodies['signer.add'], 'scope'> & {
+    scope?: MessageBodies['signer.add']['scope']
+  },
   options: BuildOptions,
 ) =>
   buildMessage(

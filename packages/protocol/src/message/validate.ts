@@ -1,6 +1,11 @@
 import { equalBytes, toHex } from '../bytes.ts'
 import { ValidationError } from '../errors.ts'
-import { MAX_FUTURE_SKEW_MS } from '../limits.ts'
+import {
+  MAX_FUTURE_SKEW_MS,
+  MAX_TIMESTAMP_MS,
+  MIN_TIMESTAMP_MS,
+  PROTOCOL_VERSION,
+} from '../limits.ts'
 import { type Verifier, verifySignature } from '../signature.ts'
 import { checkBody } from './body.ts'
 import { decodeEnvelope, decodeMessageData } from './codec.ts'
@@ -22,10 +27,28 @@ export type ValidationResult =
 
 /** Stateless rules on decoded data; shared by the validator and the builders. */
 export function checkMessageData(data: MessageData, signer: Uint8Array, network: Uint8Array): void {
+  if (data.version !== PROTOCOL_VERSION) {
+    throw new ValidationError(
+      'invalid.version',
+      `unsupported version ${data.version} (this implementation speaks ${PROTOCOL_VERSION})`,
+    )
+  }
   if (!equalBytes(data.network, network)) {
     throw new ValidationError(
       'invalid.network',
       `message is for network ${toHex(data.network)}, not ${toHex(network)}`,
+    )
+  }
+  const t = data.timestamp
+  if (
+    typeof t !== 'number' ||
+    !Number.isInteger(t) ||
+    t < MIN_TIMESTAMP_MS ||
+    t > MAX_TIMESTAMP_MS
+  ) {
+    throw new ValidationError(
+      'invalid.timestamp',
+      `timestamp must be an integer number of ms in [${MIN_TIMESTAMP_MS}, ${MAX_TIMESTAMP_MS}]`,
     )
   }
   checkBody(data)
@@ -49,7 +72,7 @@ export function decodeMessage(bytes: Uint8Array, options: { network: Uint8Array 
   const data = decodeMessageData(envelope.data)
   checkMessageData(data, envelope.signer, options.network)
   return {
-    id: computeMessageId(envelope.data),
+    id: computeMessageId(envelope.signer, envelope.data),
     data,
     dataBytes: envelope.data,
     signer: envelope.signer,

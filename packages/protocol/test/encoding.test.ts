@@ -1,0 +1,95 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { decodeCanonical, encodeCanonical, ValidationError } from '../src/index.ts'
+import { bstr, head, map, tstr, uint } from './cbor-craft.ts'
+
+const codeOf = (bytes: Uint8Array) => {
+  try {
+    decodeCanonical(bytes, 'test')
+    return 'ok'
+  } catch (e) {
+    return e instanceof ValidationError ? e.code : String(e)
+  }
+}
+
+// Values that Freebird messages are made of.
+const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+  leaf: fc.oneof(
+    fc.string(),
+    fc.uint8Array({ maxLength: 40 }),
+    fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+    fc.boolean(),
+  ),
+  node: fc.oneof(
+    { depthSize: 'small' },
+    tie('leaf'),
+    fc.array(tie('node'), { maxLength: 4 }),
+    fc.dictionary(fc.string({ maxLength: 10 }), tie('node'), { maxKeys: 5 }),
+  ),
+})).node
+
+describe('canonical CBOR', () => {
+  it('round-trips every value: encode -> decode -> same value and same bytes', () => {
+    fc.assert(
+      fc.property(value, (v) => {
+        const bytes = encodeCanonical(v)
+        const back = decodeCanonical(bytes, 'test')
+        expect(back).toEqual(v)
+        expect(encodeCanonical(back)).toEqual(bytes)
+      }),
+    )
+  })
+
+  it('sorts map keys bytewise by encoding (shorter text keys first)', () => {
+    expect(encodeCanonical({ bb: 1, a: 2, c: 3 })).toEqual(
+      map([
+        ['a', uint(2)],
+        ['c', uint(3)],
+        ['bb', uint(1)],
+      ]),
+    )
+  })
+
+  it('refuses every non-canonical form of a value', () => {
+    const cases: [string, Uint8Array][] = [
+      ['integer in a wider form', uint(1, 1)],
+      ['integer in 8 bytes', uint(500, 8)],
+      ['length in a wider form', bstr(Uint8Array.of(1, 2), 1)],
+      [
+        'map keys out of order',
+        map([
+          ['b', uint(1)],
+          ['a', uint(2)],
+        ]),
+      ],
+      [
+        'duplicate map key',
+        map([
+          ['a', uint(1)],
+          ['a', uint(1)],
+        ]),
+      ],
+      ['indefinite-length byte string', Uint8Array.of(0x5f, 0x41, 0x00, 0xff)],
+      ['indefinite-length map', Uint8Array.of(0xbf, 0x61, 0x61, 0x01, 0xff)],
+      ['float for an integer', Uint8Array.of(0xf9, 0x3c, 0x00)],
+      ['float64 for a small float', Uint8Array.of(0xfb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0)],
+      ['undefined', Uint8Array.of(0xf7)],
+      ['NaN', Uint8Array.of(0xf9, 0x7e, 0x00)],
+      ['a tag', Uint8Array.of(0xc1, 0x01)],
+      ['bigint tag for a small number', Uint8Array.of(0xc2, 0x41, 0x01)],
+      ['trailing bytes', Uint8Array.of(0x01, 0x01)],
+      ['truncated', Uint8Array.of(0x62, 0x61)],
+      ['invalid UTF-8 in text', Uint8Array.of(0x62, 0xc3, 0x28)],
+      ['non-text map key', Uint8Array.of(0xa1, 0x01, 0x01)],
+      ['break byte alone', Uint8Array.of(0xff)],
+      ['empty input', new Uint8Array(0)],
+    ]
+    for (const [name, bytes] of cases) expect(codeOf(bytes), name).toBe('invalid.encoding')
+  })
+
+  it('accepts the canonical forms of the same values', () => {
+    for (const bytes of [uint(1), uint(500), bstr(Uint8Array.of(1, 2)), tstr('é'), head(4, 0)]) {
+      expect(codeOf(bytes)).toBe('ok')
+    }
+  })
+})
