@@ -3,4 +3,8 @@
  * about 15x faster than the pure-JS reference, with the same verdicts.
  */
 export { createNodeSigner } from './node-signer.ts'
-export { createNodeVerifier, type NodeVerifierOptions } from './node-verifier.ts'
+export {
+  createNodeVerifier,
+  createOpenSslVerifier,
+  type NodeVerifierOptions,
+} from './node-verifier.ts'

@@ -26,6 +26,15 @@ interface CachedKey {
  * Imported keys are cached: importing from DER per message costs ~30%.
  */
 export function createNodeVerifier(options: NodeVerifierOptions = {}): Verifier {
+  return layeredVerifier(createOpenSslVerifier(options))
+}
+
+/**
+ * The fast half alone: OpenSSL behind the small-order guard. Its `true` is
+ * always right; its `false` may be wrong (ZIP-215 accepts more), so use it
+ * only through `createNodeVerifier` or `layeredVerifier`.
+ */
+export function createOpenSslVerifier(options: NodeVerifierOptions = {}): Verifier {
   const cacheSize = options.cacheSize ?? 10_000
   const cache = new Map<string, CachedKey>()
 
@@ -52,5 +61,5 @@ export function createNodeVerifier(options: NodeVerifierOptions = {}): Verifier 
       return false
     }
   }
-  return layeredVerifier(fast)
+  return fast
 }

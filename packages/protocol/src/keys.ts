@@ -36,7 +36,7 @@ export function keyPairFromSecretKey(secretKey: Uint8Array): KeyPair {
       `secret key must be 32 bytes, got ${secretKey.length}`,
     )
   }
-  return { secretKey: secretKey.slice(), publicKey: ed.getPublicKey(secretKey) }
+  return { secretKey: Uint8Array.from(secretKey), publicKey: ed.getPublicKey(secretKey) }
 }
 
 /** A Signer backed by a secret key held in memory (pure JS, runs anywhere). */
