@@ -32,7 +32,7 @@ describe('node:crypto verifier', () => {
       const flip = (b: Uint8Array) => {
         const c = Uint8Array.from(b)
         const at = i % c.length
-        c[at] = (c[at] as number) ^ (1 << i % 8)
+        c[at] = (c[at] as number) ^ (1 << (i % 8))
         return c
       }
       cases.push([signer.publicKey, message, flip(signature)])

@@ -6,8 +6,6 @@
  */
 import { writeFileSync } from 'node:fs'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { bstr, map, tstr, uint } from '../test/cbor-craft.ts'
-import { toJson } from '../test/json.ts'
 import {
   buildMessage,
   computeMessageId,
@@ -27,6 +25,8 @@ import {
   VALIDATION_CODES,
   validateMessage,
 } from '../src/index.ts'
+import { bstr, map, tstr, uint } from '../test/cbor-craft.ts'
+import { toJson } from '../test/json.ts'
 
 const out = new URL('../vectors/', import.meta.url)
 const write = (name: string, value: unknown) =>

@@ -39,15 +39,19 @@ export const VALIDATION_CODES = {
 
 export type ValidationCode = keyof typeof VALIDATION_CODES
 
-/** Codes of the delegated-signer rule: depend on the author's signer set. */
-export const AUTHORIZATION_CODES = [
-  'unauthorized.unknown_signer',
-  'unauthorized.signer_removed',
-  'unauthorized.signer_expired',
-  'unauthorized.signer_scope',
-] as const
+/**
+ * Codes of the delegated-signer rule, which depends on the author's signer
+ * set. Only a removal is final (remove-wins); a signer.add not seen yet, or a
+ * later one with a longer expiry or wider scope, can still authorize the others.
+ */
+export const AUTHORIZATION_CODES = {
+  'unauthorized.unknown_signer': 'ignore',
+  'unauthorized.signer_removed': 'reject',
+  'unauthorized.signer_expired': 'ignore',
+  'unauthorized.signer_scope': 'ignore',
+} as const satisfies Record<string, GossipAction>
 
-export type AuthorizationCode = (typeof AUTHORIZATION_CODES)[number]
+export type AuthorizationCode = keyof typeof AUTHORIZATION_CODES
 
 /** Codes for text forms (accounts, secret keys, ids, network ids). */
 export const PARSE_CODES = [
@@ -87,6 +91,10 @@ export class ValidationError extends FreebirdError<ValidationCode> {
 /** A message signed by a delegated key that the author's signer set does not authorize. */
 export class AuthorizationError extends FreebirdError<AuthorizationCode> {
   override name = 'AuthorizationError'
+  /** What gossip does about it: reject (final) or ignore (may become valid). */
+  get action(): GossipAction {
+    return AUTHORIZATION_CODES[this.code]
+  }
 }
 
 /** A text form (account, secret key, hex) could not be parsed. */
@@ -94,7 +102,9 @@ export class ParseError extends FreebirdError<ParseCode> {
   override name = 'ParseError'
 }
 
-/** The gossip action for a validation code. */
-export function gossipAction(code: ValidationCode): GossipAction {
-  return VALIDATION_CODES[code]
+/** The gossip action for a validation or authorization code. */
+export function gossipAction(code: ValidationCode | AuthorizationCode): GossipAction {
+  return code in VALIDATION_CODES
+    ? VALIDATION_CODES[code as ValidationCode]
+    : AUTHORIZATION_CODES[code as AuthorizationCode]
 }

@@ -10,15 +10,15 @@ export { compareBytes, concatBytes, equalBytes, fromHex, toHex, utf8, utf8Length
 export { decodeCanonical, encodeCanonical } from './encoding.ts'
 export {
   AUTHORIZATION_CODES,
-  AuthorizationError,
   type AuthorizationCode,
+  AuthorizationError,
   type ErrorCode,
   FreebirdError,
   type GossipAction,
   gossipAction,
   PARSE_CODES,
-  ParseError,
   type ParseCode,
+  ParseError,
   VALIDATION_CODES,
   type ValidationCode,
   ValidationError,

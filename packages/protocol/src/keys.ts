@@ -2,7 +2,7 @@ import * as ed from '@noble/ed25519'
 import { bech32m } from '@scure/base'
 import { fromHex } from './bytes.ts'
 import { ParseError } from './errors.ts'
-import { PUBLIC_KEY_BYTES } from './limits.ts'
+import { SECRET_KEY_BYTES } from './limits.ts'
 import './signature.ts'
 
 /** An Ed25519 key pair. `secretKey` is the 32-byte RFC 8032 seed. */
@@ -62,7 +62,7 @@ export function formatSecretKey(secretKey: Uint8Array): string {
 /** Parses `fbsecret1...` or 64 hex characters into a 32-byte secret key. */
 export function parseSecretKey(text: string): Uint8Array {
   const trimmed = text.trim()
-  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return fromHex(trimmed, 32)
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return fromHex(trimmed, SECRET_KEY_BYTES)
   const decoded = bech32m.decodeUnsafe(trimmed, 200)
   if (!decoded || decoded.prefix !== SECRET_KEY_PREFIX) {
     throw new ParseError(
@@ -70,9 +70,9 @@ export function parseSecretKey(text: string): Uint8Array {
       `a secret key is "${SECRET_KEY_PREFIX}1..." (bech32m) or 64 hex characters`,
     )
   }
-  const bytes = bech32m.fromWords(decoded.words)
-  if (bytes.length !== PUBLIC_KEY_BYTES) {
-    throw new ParseError('invalid.secret_key', `secret key must be 32 bytes, got ${bytes.length}`)
+  const bytes = bech32m.fromWordsUnsafe(decoded.words)
+  if (!bytes || bytes.length !== SECRET_KEY_BYTES) {
+    throw new ParseError('invalid.secret_key', `secret key must encode ${SECRET_KEY_BYTES} bytes`)
   }
   return bytes
 }

@@ -46,6 +46,7 @@ export const SIGNER_SCOPES = ['social', 'transfer'] as const
 
 /** Bytes in an account (Ed25519 public key), a message id, a signature, a network id. */
 export const PUBLIC_KEY_BYTES = 32
+export const SECRET_KEY_BYTES = 32
 export const ID_BYTES = 32
 export const SIGNATURE_BYTES = 64
 export const NETWORK_ID_BYTES = 16

@@ -5,6 +5,7 @@ import {
   buildSignerAdd,
   buildSignerRemove,
   createSigner,
+  gossipAction,
   type Message,
   signerSetOf,
 } from '../src/index.ts'
@@ -52,6 +53,14 @@ describe('authorizeSigner', () => {
       { ...root, timestamp: T0 },
     )
     expect(codeOf(viaApp(T0 + 1), [transferOnly])).toBe('unauthorized.signer_scope')
+  })
+
+  it('maps only a removal to a final reject; the rest may become valid later', () => {
+    expect(gossipAction('unauthorized.signer_removed')).toBe('reject')
+    expect(gossipAction('unauthorized.unknown_signer')).toBe('ignore')
+    expect(gossipAction('unauthorized.signer_expired')).toBe('ignore')
+    expect(gossipAction('unauthorized.signer_scope')).toBe('ignore')
+    expect(authorizeSigner(viaApp(T0), new Map())?.action).toBe('ignore')
   })
 
   it('lets the latest add set expiry and scope', () => {

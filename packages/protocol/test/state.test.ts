@@ -166,9 +166,16 @@ describe('convergent state', () => {
     const byApp = make('post.add', { text: 'same' }, T0 + 1, 'app')
     expect(byRoot.dataBytes).toEqual(byApp.dataBytes)
     expect(toHex(byRoot.id)).not.toBe(toHex(byApp.id))
-    const add = make('signer.add', { key: app.publicKey, expiresAt: T0 + 10, scope: ['social'] }, T0)
+    const add = make(
+      'signer.add',
+      { key: app.publicKey, expiresAt: T0 + 10, scope: ['social'] },
+      T0,
+    )
     const remove = make('signer.remove', { key: app.publicKey }, T0 + 2)
-    for (const order of [[byApp, byRoot], [byRoot, byApp]]) {
+    for (const order of [
+      [byApp, byRoot],
+      [byRoot, byApp],
+    ]) {
       expect(Object.keys(reduceMessages([add, remove, ...order]).posts)).toEqual([toHex(byRoot.id)])
     }
   })

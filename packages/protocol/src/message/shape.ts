@@ -1,4 +1,4 @@
-import { ValidationError, type ValidationCode } from '../errors.ts'
+import { type ValidationCode, ValidationError } from '../errors.ts'
 
 /** Helpers for checking decoded CBOR values; each throws ValidationError with `code`. */
 

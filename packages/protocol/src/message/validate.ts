@@ -62,10 +62,11 @@ export function checkMessageData(data: MessageData, signer: Uint8Array, network:
 }
 
 /**
- * Decodes a message and checks every stateless rule except the signature:
- * size, canonical encoding, envelope, fields, version, network, type, body.
- * Throws ValidationError. The node uses this to move signature checks elsewhere
- * (e.g. worker threads); everyone else wants `validateMessage`.
+ * Decodes a message and checks every stateless rule except the signature, in
+ * this order: size, envelope encoding and shape, data encoding and shape
+ * (fields, type known), then version, network, timestamp range, body, and
+ * that signer.* is root-signed. Throws ValidationError. The node uses this to
+ * move signature checks elsewhere (worker threads); others want validateMessage.
  */
 export function decodeMessage(bytes: Uint8Array, options: { network: Uint8Array }): Message {
   const envelope = decodeEnvelope(bytes)
@@ -98,9 +99,9 @@ export function checkNotFuture(message: Message, now: number): void {
 
 /**
  * The one validation function: bytes in, the decoded message or a typed error
- * out. Checks size, encoding, envelope, fields, version, network, type, body,
- * the signature, then the future-timestamp limit (last, so an invalid message
- * is always `reject`ed, never merely `ignore`d). Delegated-signer
+ * out. Runs decodeMessage's checks, then the signature, then the
+ * future-timestamp limit (last, so an invalid message is always `reject`ed,
+ * never merely `ignore`d). Delegated-signer
  * authorization depends on the author's signer set: see `authorizeSigner`.
  */
 export function validateMessage(bytes: Uint8Array, options: ValidateOptions): ValidationResult {
