@@ -1,3 +1,4 @@
+import { encode, rfc8949EncodeOptions } from 'cborg'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { decodeCanonical, encodeCanonical, ValidationError } from '../src/index.ts'
@@ -36,6 +37,16 @@ describe('canonical CBOR', () => {
         const back = decodeCanonical(bytes, 'test')
         expect(back).toEqual(v)
         expect(encodeCanonical(back)).toEqual(bytes)
+      }),
+    )
+  })
+
+  it('orders text keys as RFC 8949 does (bytewise over encoded keys), for any keys', () => {
+    fc.assert(
+      // Keys of 0..60 code points cross the 23/24-byte header boundary.
+      fc.property(fc.dictionary(fc.string({ maxLength: 60, unit: 'binary' }), fc.nat()), (obj) => {
+        const rfc8949 = Uint8Array.from(encode(obj, rfc8949EncodeOptions))
+        expect(encodeCanonical(obj)).toEqual(rfc8949)
       }),
     )
   })

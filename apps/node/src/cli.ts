@@ -1,0 +1,33 @@
+import { Command, CommanderError } from 'commander'
+import { CliError } from './cli-error.ts'
+import { demoCommand } from './commands/demo.ts'
+import { keygenCommand } from './commands/keygen.ts'
+
+/** Builds the `freebird` program; one file per command under commands/. */
+export function createProgram(): Command {
+  return new Command('freebird')
+    .description('Freebird: a decentralized social network with a native token')
+    .version('0.1.0')
+    .addCommand(demoCommand())
+    .addCommand(keygenCommand())
+    .showHelpAfterError()
+}
+
+/** Runs the CLI; exits non-zero with a one-line message on any expected error. */
+export async function main(argv: string[]): Promise<void> {
+  const program = createProgram().exitOverride()
+  try {
+    await program.parseAsync(argv)
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode
+      return
+    }
+    if (error instanceof CliError) {
+      process.stderr.write(`freebird: ${error.message} (${error.code})\n`)
+      process.exitCode = 1
+      return
+    }
+    throw error
+  }
+}
