@@ -10,11 +10,11 @@ if (major < 22) {
 import('../dist/cli.js').then(
   (cli) => cli.main(process.argv),
   (error) => {
-    const missing = error && error.code === 'ERR_MODULE_NOT_FOUND'
+    const missing = error?.code === 'ERR_MODULE_NOT_FOUND'
     process.stderr.write(
       missing
         ? 'freebird: not built yet; run `npm start` (or `pnpm build`) in the repository first\n'
-        : `freebird: ${error && error.stack ? error.stack : error}\n`,
+        : `freebird: ${error?.stack ?? error}\n`,
     )
     process.exit(1)
   },

@@ -90,8 +90,10 @@ export class SocialState {
           tombstones.push(`${author}/${toHex(d.body.target)}`)
           break
         case 'reaction.add': {
-          const counts = (reactions[toHex(d.body.target)] ??= {})
+          const target = toHex(d.body.target)
+          const counts = reactions[target] ?? {}
           counts[d.body.kind] = (counts[d.body.kind] ?? 0) + 1
+          reactions[target] = counts
           break
         }
         case 'follow.add':
@@ -163,11 +165,8 @@ function postView(m: Message<'post.add'>): PostView {
 }
 
 function push<T>(map: Map<string, T[]> | Record<string, T[]>, key: string, value: T): void {
-  if (map instanceof Map) {
-    const list = map.get(key)
-    if (list) list.push(value)
-    else map.set(key, [value])
-  } else {
-    ;(map[key] ??= []).push(value)
-  }
+  const list = map instanceof Map ? map.get(key) : map[key]
+  if (list) list.push(value)
+  else if (map instanceof Map) map.set(key, [value])
+  else map[key] = [value]
 }
