@@ -1,5 +1,3 @@
-import { defineConfig } from 'vitest/config'
+import { sharedTestConfig } from '../../vitest.shared.ts'
 
-export default defineConfig({
-  test: { include: ['test/**/*.test.ts'], testTimeout: 60_000 },
-})
+export default sharedTestConfig({ testTimeout: 60_000 })
