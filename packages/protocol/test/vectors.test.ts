@@ -5,8 +5,10 @@ import {
   fromHex,
   type MessageBodies,
   type MessageType,
+  networkIdFromGenesis,
   reduceMessages,
   toHex,
+  utf8,
   VALIDATION_CODES,
   validateMessage,
 } from '../src/index.ts'
@@ -97,4 +99,26 @@ describe('CRDT outcome vectors', () => {
       expect(reduceMessages([...decoded, ...decoded])).toEqual(s.view)
     })
   }
+})
+
+describe('docs/PROTOCOL.md §11 worked example', () => {
+  it('has the bytes, id and signature the spec prints', () => {
+    const m = buildMessage(
+      'post.add',
+      { text: 'hello freebird' },
+      {
+        network: networkIdFromGenesis(utf8('example genesis')),
+        signer: createSigner(new Uint8Array(32).fill(1)),
+        timestamp: 1750000000000,
+      },
+    )
+    expect(toHex(m.dataBytes)).toBe(
+      'a664626f6479a164746578746e68656c6c6f206672656562697264647479706568706f73742e61646466617574686f7258208a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c676e6574776f726b500400517109571902503c538909da22856776657273696f6e016974696d657374616d701b000001977420dc00',
+    )
+    expect(toHex(m.id)).toBe('fe3c5f48f0c3db25ba1edafe254dd7c4dd6e630095b6f5c0c74bc91326d961b2')
+    expect(toHex(m.signature)).toBe(
+      'b3960828e2a7abbb8fd321323450006b66ded69961c8b1eefc15f4a16ab3c5ff7400b696ca634e26d95edce4e8724e9da2152f27bca4a156df970cb091353501',
+    )
+    expect(m.bytes).toHaveLength(260)
+  })
 })
