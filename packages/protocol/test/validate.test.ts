@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   buildFollowAdd,
@@ -11,6 +12,7 @@ import {
   buildSignerRemove,
   createSigner,
   decodeMessage,
+  encodeCanonical,
   encodeEnvelope,
   gossipAction,
   MAX_FUTURE_SKEW_MS,
@@ -34,6 +36,13 @@ const codeOf = (fn: () => unknown) => {
   }
 }
 const post = buildPostAdd({ text: 'hello' }, opts)
+const tryEncode = (value: unknown): Uint8Array => {
+  try {
+    return encodeCanonical(value)
+  } catch {
+    return Uint8Array.of(0xff)
+  }
+}
 
 describe('builders', () => {
   const built: Message[] = [
@@ -162,6 +171,37 @@ describe('validateMessage', () => {
     })
     expect(decodeMessage(forged, { network: NETWORK }).id).toEqual(post.id)
     expect(validateMessage(forged, { network: NETWORK, now: T0 }).ok).toBe(false)
+  })
+
+  it('never throws on arbitrary bytes or arbitrary CBOR values', () => {
+    const anything = fc.anything({
+      withTypedArray: true,
+      withBigInt: true,
+      withNullPrototype: true,
+    })
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 600 }), anything.map(tryEncode)), (bytes) => {
+        const r = validateMessage(bytes, { network: NETWORK, now: T0 })
+        expect(r.ok).toBe(false)
+        if (!r.ok) expect(r.error).toBeInstanceOf(ValidationError)
+      }),
+      { numRuns: 2000 },
+    )
+    // Valid envelopes around arbitrary data values: every failure is still typed.
+    fc.assert(
+      fc.property(anything, (value) => {
+        const data = tryEncode(value)
+        const r = validateMessage(
+          encodeEnvelope({ data, signer: post.signer, signature: post.signature }),
+          {
+            network: NETWORK,
+            now: T0,
+          },
+        )
+        if (!r.ok) expect(r.error).toBeInstanceOf(ValidationError)
+      }),
+      { numRuns: 2000 },
+    )
   })
 
   it('never throws, whatever the bytes', () => {
