@@ -42,6 +42,68 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
       `message is ${bytes.length} bytes; the limit is ${MAX_MESSAGE_BYTES}`,
     )
   }
+  return readCanonicalEnvelope(bytes) ?? decodeEnvelopeSlow(bytes)
+}
+
+// The canonical envelope has one fixed layout: map(3), "data" bstr, "signer"
+// bstr(32), "signature" bstr(64). Reading that layout directly skips a decode
+// and a re-encode on the hot path; anything else goes through the generic
+// strict decoder, which accepts exactly the same byte strings and names the error.
+const DATA_KEY = Uint8Array.of(0xa3, 0x64, 0x64, 0x61, 0x74, 0x61)
+const SIGNER_KEY = Uint8Array.of(0x66, 0x73, 0x69, 0x67, 0x6e, 0x65, 0x72, 0x58, 0x20)
+const SIGNATURE_KEY = Uint8Array.of(
+  0x69,
+  0x73,
+  0x69,
+  0x67,
+  0x6e,
+  0x61,
+  0x74,
+  0x75,
+  0x72,
+  0x65,
+  0x58,
+  0x40,
+)
+
+function matchAt(bytes: Uint8Array, expected: Uint8Array, at: number): boolean {
+  if (at + expected.length > bytes.length) return false
+  for (let i = 0; i < expected.length; i++) if (bytes[at + i] !== expected[i]) return false
+  return true
+}
+
+/** The envelope if `bytes` are exactly its canonical layout, else null. */
+export function readCanonicalEnvelope(bytes: Uint8Array): Envelope | null {
+  if (!matchAt(bytes, DATA_KEY, 0)) return null
+  let at = DATA_KEY.length
+  const head = bytes[at] ?? 0
+  let length: number
+  if (head >= 0x40 && head <= 0x57) {
+    length = head - 0x40
+    at += 1
+  } else if (head === 0x58 && (bytes[at + 1] ?? 0) >= 24) {
+    length = bytes[at + 1] as number
+    at += 2
+  } else if (head === 0x59 && ((bytes[at + 1] ?? 0) << 8) + (bytes[at + 2] ?? 0) >= 256) {
+    length = ((bytes[at + 1] as number) << 8) + (bytes[at + 2] as number)
+    at += 3
+  } else {
+    return null
+  }
+  const data = bytes.subarray(at, at + length)
+  at += length
+  if (!matchAt(bytes, SIGNER_KEY, at)) return null
+  at += SIGNER_KEY.length
+  const signer = bytes.subarray(at, at + PUBLIC_KEY_BYTES)
+  at += PUBLIC_KEY_BYTES
+  if (!matchAt(bytes, SIGNATURE_KEY, at)) return null
+  at += SIGNATURE_KEY.length
+  if (at + SIGNATURE_BYTES !== bytes.length) return null
+  return { data, signer, signature: bytes.subarray(at) }
+}
+
+/** The generic strict path: decode, re-encode, compare, check the shape. */
+export function decodeEnvelopeSlow(bytes: Uint8Array): Envelope {
   const value = decodeCanonical(bytes, 'envelope')
   const e = expectFields(value, ENVELOPE_FIELDS, [], 'invalid.envelope', 'envelope')
   if (!(e.data instanceof Uint8Array)) {

@@ -1,5 +1,5 @@
 import { sha256 } from '@noble/hashes/sha2.js'
-import { concatBytes, utf8 } from '../bytes.ts'
+import { utf8 } from '../bytes.ts'
 
 /** Domain tag hashed before the data, so a message id is never another structure's hash. */
 export const MESSAGE_ID_TAG = utf8('freebird/message/v1')
@@ -11,5 +11,5 @@ export const MESSAGE_ID_TAG = utf8('freebird/message/v1')
  * would share an id, and which copy a node kept would depend on arrival order.
  */
 export function computeMessageId(signer: Uint8Array, dataBytes: Uint8Array): Uint8Array {
-  return sha256(concatBytes(MESSAGE_ID_TAG, signer, dataBytes))
+  return sha256.create().update(MESSAGE_ID_TAG).update(signer).update(dataBytes).digest()
 }
