@@ -6,22 +6,12 @@ import {
   fromHex,
   generateKeyPair,
   isAccount,
-  ParseError,
   parseAccount,
   parseSecretKey,
   toHex,
 } from '../src/index.ts'
 import vectors from '../vectors/accounts.json' with { type: 'json' }
-
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof ParseError) return e.code
-    throw e
-  }
-  return 'ok'
-}
+import { codeOf } from './codes.ts'
 
 describe('account text', () => {
   it('matches the vectors in both directions', () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { compareBytes, fromHex, ParseError, toHex, utf8, utf8Length } from '../src/index.ts'
+import { compareBytes, fromHex, toHex, utf8, utf8Length } from '../src/index.ts'
+import { codeOf } from './codes.ts'
 
 describe('bytes helpers', () => {
   it('utf8Length counts what TextEncoder writes, lone surrogates included', () => {
@@ -21,14 +22,6 @@ describe('bytes helpers', () => {
       }),
     )
     expect(fromHex('ABcd')).toEqual(Uint8Array.of(0xab, 0xcd))
-    const codeOf = (fn: () => unknown) => {
-      try {
-        fn()
-        return 'ok'
-      } catch (e) {
-        return e instanceof ParseError ? e.code : String(e)
-      }
-    }
     for (const bad of ['abc', 'zz', '0x00']) expect(codeOf(() => fromHex(bad))).toBe('invalid.hex')
     expect(codeOf(() => fromHex('00', 2))).toBe('invalid.hex')
   })

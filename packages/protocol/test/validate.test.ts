@@ -23,18 +23,11 @@ import {
   ValidationError,
   validateMessage,
 } from '../src/index.ts'
+import { codeOf } from './codes.ts'
 import { alice, app, bob, NETWORK, T0 } from './fixtures.ts'
 
 const signer = createSigner(alice.secretKey)
 const opts = { network: NETWORK, signer, timestamp: T0 }
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn()
-    return 'ok'
-  } catch (e) {
-    return e instanceof ValidationError ? e.code : String(e)
-  }
-}
 const post = buildPostAdd({ text: 'hello' }, opts)
 const tryEncode = (value: unknown): Uint8Array => {
   try {

@@ -1,12 +1,12 @@
 import { createNodeSigner, createNodeVerifier } from '@freebird/node-verifier'
 import {
   buildPostAdd,
+  FreebirdError,
   formatAccount,
   formatNetworkId,
   generateKeyPair,
   type Message,
   networkIdFromGenesis,
-  ParseError,
   parseSecretKey,
   toHex,
   utf8,
@@ -98,7 +98,7 @@ function parseKey(text: string): Uint8Array {
   try {
     return parseSecretKey(text)
   } catch (error) {
-    if (error instanceof ParseError) throw new CliError(error.code, error.message)
+    if (error instanceof FreebirdError) throw new CliError(error.code, error.message)
     throw error
   }
 }
