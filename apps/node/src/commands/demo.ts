@@ -45,8 +45,7 @@ function runDemo(options: DemoOptions): void {
   try {
     post = buildPostAdd({ text: options.text }, { network, signer })
   } catch (error) {
-    if (error instanceof Error && 'code' in error)
-      throw new CliError(String(error.code), error.message)
+    if (error instanceof FreebirdError) throw new CliError(error.code, error.message)
     throw error
   }
 
