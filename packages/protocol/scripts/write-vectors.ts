@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from 'node:fs'
 import { sha256 } from '@noble/hashes/sha2.js'
+import { bech32m } from '@scure/base'
 import {
   buildMessage,
   computeMessageId,
@@ -85,6 +86,13 @@ add({
   name: 'post.add unicode text',
   type: 'post.add',
   body: { text: 'caf\u00e9 \u{1F426} \u65e5\u672c' },
+  secretKey: bob.secretKey,
+  timestamp: T0 + 2,
+})
+add({
+  name: 'post.add text starting with U+FEFF',
+  type: 'post.add',
+  body: { text: '\uFEFFkept as text' },
   secretKey: bob.secretKey,
   timestamp: T0 + 2,
 })
@@ -361,7 +369,17 @@ const invalid: [string, Uint8Array, string][] = [
   ['other network', signed({ network: OTHER_NETWORK }), 'invalid.network'],
   ['unknown type', signed({ type: 'post.edit' }), 'invalid.type'],
   ['timestamp before 2025', signed({ timestamp: Date.UTC(2024, 11, 31) }), 'invalid.timestamp'],
-  ['timestamp negative', signed({ timestamp: -1 }), 'invalid.timestamp'],
+  [
+    'timestamp negative (no negative integers in the subset)',
+    signed({ timestamp: -1 }),
+    'invalid.encoding',
+  ],
+  [
+    'boolean in a body (no simple values in the subset)',
+    postBody({ parent: true }),
+    'invalid.encoding',
+  ],
+  ['nested 9 deep (limit 8)', postBody({ x: [[[[[[[[0]]]]]]]] }), 'invalid.encoding'],
   ['timestamp beyond 2^53', signed({ timestamp: 2n ** 60n }), 'invalid.timestamp'],
   [
     'timestamp 11 minutes ahead',
@@ -508,6 +526,12 @@ const accountKeys = [
   new Uint8Array(32).fill(0xff),
 ]
 const aliceText = formatAccount(alice.publicKey)
+/** A valid bech32m string of the right length whose last 4 (padding) bits are not zero. */
+const paddedAccount = (key: Uint8Array) => {
+  const words = bech32m.toWords(key)
+  words[words.length - 1] = (words.at(-1) as number) | 1
+  return bech32m.encode('fb', words)
+}
 const swap = (s: string, i: number) => s.slice(0, i) + (s[i] === 'q' ? 'p' : 'q') + s.slice(i + 1)
 write('accounts.json', {
   description:
@@ -524,6 +548,7 @@ write('accounts.json', {
     },
     { text: swap(aliceText, 20), code: 'invalid.account_checksum' },
     { text: aliceText.slice(0, -1), code: 'invalid.account_length' },
+    { text: paddedAccount(alice.publicKey), code: 'invalid.account_format' },
   ],
 })
 

@@ -67,10 +67,8 @@ export function parseAccount(text: string): Uint8Array {
   }
   const bytes = bech32m.fromWordsUnsafe(decoded.words)
   if (!bytes || bytes.length !== PUBLIC_KEY_BYTES) {
-    throw new ParseError(
-      'invalid.account_length',
-      `account must decode to ${PUBLIC_KEY_BYTES} bytes`,
-    )
+    // Right length and checksum, but the 4 padding bits are not zero: not made by formatAccount.
+    throw new ParseError('invalid.account_format', 'account text has non-zero padding bits')
   }
   return bytes
 }

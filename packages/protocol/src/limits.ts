@@ -9,6 +9,9 @@ export const PROTOCOL_VERSION = 1
 /** Largest encoded envelope (data + signer + signature), in bytes. */
 export const MAX_MESSAGE_BYTES = 4096
 
+/** Deepest nesting of arrays and maps in any CBOR structure (valid messages use 3). */
+export const MAX_CBOR_DEPTH = 8
+
 /** Largest post text, in UTF-8 bytes. */
 export const MAX_POST_TEXT_BYTES = 1024
 

@@ -11,10 +11,9 @@ const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
     fc.string(),
     fc.uint8Array({ maxLength: 40 }),
     fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
-    fc.boolean(),
   ),
   node: fc.oneof(
-    { depthSize: 'small' },
+    { depthSize: 'small', maxDepth: 7 },
     tie('leaf'),
     fc.array(tie('node'), { maxLength: 4 }),
     fc.dictionary(fc.string({ maxLength: 10 }), tie('node'), { maxKeys: 5 }),
@@ -75,6 +74,18 @@ describe('canonical CBOR', () => {
       ['indefinite-length byte string', Uint8Array.of(0x5f, 0x41, 0x00, 0xff)],
       ['indefinite-length map', Uint8Array.of(0xbf, 0x61, 0x61, 0x01, 0xff)],
       ['float for an integer', Uint8Array.of(0xf9, 0x3c, 0x00)],
+      ['float (any float: not in the subset)', Uint8Array.of(0xf9, 0x3e, 0x00)],
+      ['half-float subnormal', Uint8Array.of(0xf9, 0x00, 0x03)],
+      ['negative integer', Uint8Array.of(0x20)],
+      ['false', Uint8Array.of(0xf4)],
+      ['true', Uint8Array.of(0xf5)],
+      ['null', Uint8Array.of(0xf6)],
+      ['arrays nested 9 deep', Uint8Array.of(...new Array(9).fill(0x81), 0x00)],
+      ['arrays nested 3,800 deep', Uint8Array.of(...new Array(3800).fill(0x81), 0x00)],
+      ['maps nested 9 deep', Uint8Array.of(...new Array(9).fill([0xa1, 0x61, 0x61]).flat(), 0x00)],
+      ['truncated UTF-8 sequence', Uint8Array.of(0x62, 0x61, 0xc3)],
+      ['UTF-8 overlong encoding', Uint8Array.of(0x62, 0xc0, 0x80)],
+      ['UTF-8 surrogate half', Uint8Array.of(0x63, 0xed, 0xa0, 0x80)],
       ['float64 for a small float', Uint8Array.of(0xfb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0)],
       ['undefined', Uint8Array.of(0xf7)],
       ['NaN', Uint8Array.of(0xf9, 0x7e, 0x00)],
@@ -92,6 +103,18 @@ describe('canonical CBOR', () => {
         codeOf(() => decodeCanonical(bytes, 'test')),
         name,
       ).toBe('invalid.encoding')
+  })
+
+  it('keeps a leading U+FEFF as text (a default TextDecoder would drop it)', () => {
+    expect(decodeCanonical(tstr('\uFEFFhi'), 'test')).toBe('\uFEFFhi')
+    expect(decodeCanonical(encodeCanonical({ t: '\uFEFF' }), 'test')).toEqual({ t: '\uFEFF' })
+  })
+
+  it('accepts nesting up to 8 deep, and integers past 2^53 as bigints', () => {
+    expect(
+      codeOf(() => decodeCanonical(Uint8Array.of(...new Array(8).fill(0x81), 0x00), 'test')),
+    ).toBe('ok')
+    expect(decodeCanonical(uint(2 ** 60, 8), 'test')).toBe(2n ** 60n)
   })
 
   it('accepts the canonical forms of the same values', () => {

@@ -103,6 +103,18 @@ describe('builders', () => {
     )
   })
 
+  it('return what the bytes say, not the caller’s objects', () => {
+    const parent = Uint8Array.from(post.id)
+    const m = buildPostAdd({ text: 'lone \ud800 surrogate', parent }, opts)
+    // TextEncoder writes U+FFFD for a lone surrogate: the message says what receivers will read.
+    expect(m.data.body.text).toBe('lone \ufffd surrogate')
+    parent.fill(0)
+    expect(m.data.body.parent).toEqual(post.id)
+    const r = validateMessage(m.bytes, { network: NETWORK, now: T0 })
+    if (!r.ok) throw r.error
+    expect(r.message.data).toEqual(m.data)
+  })
+
   it('sign for another author with a delegated key', () => {
     const m = buildPostAdd(
       { text: 'via app' },
@@ -154,6 +166,16 @@ describe('validateMessage', () => {
     })
     expect(r.ok ? 'ok' : r.error.code).toBe('invalid.signature')
     expect(calls).toHaveLength(1)
+  })
+
+  it('keeps its own copy of the input bytes', () => {
+    const buffer = Uint8Array.from(post.bytes)
+    const r = validateMessage(buffer, { network: NETWORK, now: T0 })
+    if (!r.ok) throw r.error
+    buffer.fill(0)
+    expect(r.message.bytes).toEqual(post.bytes)
+    expect(r.message.signer).toEqual(post.signer)
+    expect(r.message.dataBytes).toEqual(post.dataBytes)
   })
 
   it('decodeMessage checks everything but the signature', () => {

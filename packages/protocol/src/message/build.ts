@@ -1,7 +1,7 @@
 import type { Signer } from '../keys.ts'
 import { PROTOCOL_VERSION } from '../limits.ts'
 import { sortScope } from './body.ts'
-import { encodeEnvelope, encodeMessageData } from './codec.ts'
+import { decodeMessageData, encodeEnvelope, encodeMessageData } from './codec.ts'
 import { computeMessageId } from './id.ts'
 import type { Message, MessageBodies, MessageData, MessageType } from './types.ts'
 import { checkMessageData } from './validate.ts'
@@ -39,8 +39,12 @@ export function buildMessage<T extends MessageType>(
   const dataBytes = encodeMessageData(data as MessageData)
   const id = computeMessageId(options.signer.publicKey, dataBytes)
   const signature = options.signer.sign(id)
-  const bytes = encodeEnvelope({ data: dataBytes, signer: options.signer.publicKey, signature })
-  return { id, data, dataBytes, signer: options.signer.publicKey, signature, bytes } as Message<T>
+  const signer = Uint8Array.from(options.signer.publicKey)
+  const bytes = encodeEnvelope({ data: dataBytes, signer, signature })
+  // The message holds what the bytes say (decoded), not the caller's objects:
+  // no aliasing, and text is exactly what every receiver will read.
+  const decoded = decodeMessageData(dataBytes) as MessageData<T>
+  return { id, data: decoded, dataBytes, signer, signature, bytes } as Message<T>
 }
 
 /** Sets one profile field (LWW per field). */

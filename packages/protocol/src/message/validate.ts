@@ -68,7 +68,10 @@ export function checkMessageData(data: MessageData, signer: Uint8Array, network:
  * that signer.* is root-signed. Throws ValidationError. The node uses this to
  * move signature checks elsewhere (worker threads); others want validateMessage.
  */
-export function decodeMessage(bytes: Uint8Array, options: { network: Uint8Array }): Message {
+export function decodeMessage(input: Uint8Array, options: { network: Uint8Array }): Message {
+  // A private copy: the message's fields are views into it, so a caller that
+  // reuses its receive buffer cannot change a message after its id is computed.
+  const bytes = new Uint8Array(input)
   const envelope = decodeEnvelope(bytes)
   const data = decodeMessageData(envelope.data)
   checkMessageData(data, envelope.signer, options.network)

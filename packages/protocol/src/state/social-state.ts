@@ -129,13 +129,18 @@ export class SocialState {
       s.active.sort((a, b) => (a.key < b.key ? -1 : 1))
       s.removed.sort()
     }
+    const sortEach = <T>(record: Record<string, Record<string, T>>) => {
+      for (const key of Object.keys(record))
+        record[key] = sortKeys(record[key] as Record<string, T>)
+      return sortKeys(record)
+    }
     return {
       posts: sortKeys(posts),
       tombstones: tombstones.sort(),
       replies: sortKeys(replyIds),
-      reactions: sortKeys(reactions),
+      reactions: sortEach(reactions),
       following: sortKeys(following),
-      profiles: sortKeys(profiles),
+      profiles: sortEach(profiles),
       signers: sortKeys(signers),
     }
   }
