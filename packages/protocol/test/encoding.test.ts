@@ -32,6 +32,33 @@ describe('canonical CBOR', () => {
     )
   })
 
+  it('accepts only bytes that re-encode to themselves (one encoding per value)', () => {
+    // Canonical encodings with one byte changed, inserted or removed, and raw noise.
+    const mutated = fc
+      .tuple(value, fc.nat(), fc.nat(255), fc.constantFrom('set', 'insert', 'delete'))
+      .map(([v, at, byte, how]) => {
+        const b = [...encodeCanonical(v)]
+        const i = at % (b.length + 1)
+        if (how === 'set' && i < b.length) b[i] = byte
+        else if (how === 'insert') b.splice(i, 0, byte)
+        else b.splice(i, 1)
+        return Uint8Array.from(b)
+      })
+    fc.assert(
+      fc.property(fc.oneof(mutated, fc.uint8Array({ maxLength: 64 })), (bytes) => {
+        let decoded: unknown
+        try {
+          decoded = decodeCanonical(bytes, 'test')
+        } catch (e) {
+          expect((e as ValidationError).code).toBe('invalid.encoding')
+          return
+        }
+        expect(encodeCanonical(decoded)).toEqual(bytes)
+      }),
+      { numRuns: 5000 },
+    )
+  })
+
   it('orders text keys as RFC 8949 does (bytewise over encoded keys), for any keys', () => {
     fc.assert(
       // Keys of 0..60 code points cross the 23/24-byte header boundary.
