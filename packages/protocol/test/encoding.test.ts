@@ -1,7 +1,7 @@
 import { encode, rfc8949EncodeOptions } from 'cborg'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { decodeCanonical, encodeCanonical, ValidationError } from '../src/index.ts'
+import { decodeCanonical, encodeCanonical, type ValidationError } from '../src/index.ts'
 import { bstr, head, map, tstr, uint } from './cbor-craft.ts'
 import { codeOf } from './codes.ts'
 
