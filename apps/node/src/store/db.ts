@@ -1,0 +1,57 @@
+import { Level } from 'level'
+
+type Bytes = Uint8Array
+export type Db = Level<Bytes, Bytes>
+const OPTIONS = { keyEncoding: 'view', valueEncoding: 'view' } as const
+const makeSub = (db: Db, name: string) => db.sublevel<Bytes, Bytes>(name, OPTIONS)
+/** A sublevel with binary keys and values. */
+export type Sub = ReturnType<typeof makeSub>
+
+/** The sublevels of the node's one LevelDB, by purpose. */
+export interface Sublevels {
+  /** id -> envelope bytes (the message set). */
+  messages: Sub
+  /** timestamp(8) || id -> '' (the (timestamp, id) order sync walks). */
+  byTime: Sub
+  /** author || timestamp || id -> '' for visible posts. */
+  posts: Sub
+  /** parent id || timestamp || id -> '' for visible replies. */
+  replies: Sub
+  /** author || target post id -> id of the winning post.remove. */
+  tombstones: Sub
+  /** conflict key -> id of the winning message (profile, reaction, follow, signer). */
+  winners: Sub
+  /** conflict key || id -> '' for every candidate (to find the next winner on revocation). */
+  candidates: Sub
+  /** target || kind || author -> '' for active reactions (counted by range scan). */
+  reactions: Sub
+  /** author || target -> '' for active follows. */
+  following: Sub
+  /** target || author -> ''. */
+  followers: Sub
+  /** author || delegated key || id -> '' (what a revocation removes). */
+  bySigner: Sub
+  /** Set fingerprint accumulators. */
+  meta: Sub
+}
+
+export async function openDb(path: string): Promise<{ db: Db; subs: Sublevels }> {
+  const db: Db = new Level<Bytes, Bytes>(path, OPTIONS)
+  await db.open()
+  const sub = (name: string) => makeSub(db, name)
+  const subs: Sublevels = {
+    messages: sub('m'),
+    byTime: sub('t'),
+    posts: sub('a'),
+    replies: sub('p'),
+    tombstones: sub('x'),
+    winners: sub('w'),
+    candidates: sub('k'),
+    reactions: sub('r'),
+    following: sub('f'),
+    followers: sub('g'),
+    bySigner: sub('s'),
+    meta: sub('z'),
+  }
+  return { db, subs }
+}

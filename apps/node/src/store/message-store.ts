@@ -1,0 +1,382 @@
+import {
+  authorizeSigner,
+  decodeMessage,
+  equalBytes,
+  type Message,
+  messageWins,
+  signerSetOf,
+  toHex,
+  utf8,
+} from '@freebird/protocol'
+import { type Db, openDb, type Sub, type Sublevels } from './db.ts'
+import { SetFingerprint } from './fingerprint.ts'
+import { concat, lwwKey, prefixEnd, signerKey, u64 } from './keys.ts'
+import { Tx } from './tx.ts'
+
+const EMPTY = new Uint8Array(0)
+const META_SUM = Uint8Array.of(1)
+const META_COUNT = Uint8Array.of(2)
+
+/** What applying one valid message did. */
+export type ApplyOutcome =
+  | { status: 'stored' }
+  | { status: 'duplicate' }
+  /** Not stored now; may be valid later (unknown or expired delegated key, removed post). */
+  | { status: 'ignored'; code: string }
+  /** Never valid (its delegated key was removed). */
+  | { status: 'rejected'; code: string }
+
+export type StoreListener = (message: Message) => void
+
+/**
+ * The node's message set and the indexes derived from it, in one LevelDB.
+ * Writes are serialized by the caller (the ingest pipeline's single writer);
+ * each `applyGroup` is one atomic batch.
+ */
+export class MessageStore {
+  readonly #db: Db
+  readonly #subs: Sublevels
+  readonly #network: Uint8Array
+  #fingerprint: SetFingerprint
+  readonly #signerCache = new Map<string, Message | null>()
+
+  private constructor(db: Db, subs: Sublevels, network: Uint8Array, fingerprint: SetFingerprint) {
+    this.#db = db
+    this.#subs = subs
+    this.#network = network
+    this.#fingerprint = fingerprint
+  }
+
+  static async open(path: string, network: Uint8Array): Promise<MessageStore> {
+    const { db, subs } = await openDb(path)
+    const [sum, count] = await subs.meta.getMany([META_SUM, META_COUNT])
+    const fingerprint = new SetFingerprint(
+      sum ?? new Uint8Array(32),
+      count ? Number(readCount(count)) : 0,
+    )
+    return new MessageStore(db, subs, network, fingerprint)
+  }
+
+  async close(): Promise<void> {
+    await this.#db.close()
+  }
+
+  get messageCount(): number {
+    return this.#fingerprint.count
+  }
+
+  /** Fingerprint of the whole message set: equal on two nodes exactly when their sets are equal. */
+  get stateRoot(): Uint8Array {
+    return this.#fingerprint.fingerprint()
+  }
+
+  /** Decodes bytes the store wrote itself (validated on the way in). */
+  decode(bytes: Uint8Array): Message {
+    return decodeMessage(bytes, { network: this.#network })
+  }
+
+  // ------------------------------------------------------------------ writes
+
+  /**
+   * Applies valid (signature-checked) messages in order, in one atomic batch.
+   * A group is split before any signer.remove, whose revocation walks the
+   * store and so must see everything before it committed.
+   */
+  async applyGroup(messages: Message[], onStored?: StoreListener): Promise<ApplyOutcome[]> {
+    const outcomes: ApplyOutcome[] = []
+    let start = 0
+    for (let i = 0; i <= messages.length; i++) {
+      const split =
+        i === messages.length || (messages[i]?.data.type === 'signer.remove' && i > start)
+      if (!split) continue
+      outcomes.push(...(await this.#applyRun(messages.slice(start, i), onStored)))
+      start = i
+    }
+    return outcomes
+  }
+
+  async #applyRun(messages: Message[], onStored?: StoreListener): Promise<ApplyOutcome[]> {
+    const tx = new Tx()
+    const fingerprint = this.#fingerprint.clone()
+    const s = this.#subs
+    await tx.prefetch(
+      s.messages,
+      messages.map((m) => m.id),
+    )
+    const outcomes: ApplyOutcome[] = []
+    const stored: Message[] = []
+    for (const m of messages) {
+      const outcome = await this.#apply(tx, fingerprint, m)
+      outcomes.push(outcome)
+      if (outcome.status === 'stored') stored.push(m)
+    }
+    if (tx.size > 0) {
+      tx.put(s.meta, META_SUM, fingerprint.sum)
+      tx.put(s.meta, META_COUNT, writeCount(fingerprint.count))
+      await this.#db.batch(tx.ops as never)
+      this.#fingerprint = fingerprint
+    }
+    for (const m of stored) onStored?.(m)
+    return outcomes
+  }
+
+  async #apply(tx: Tx, fp: SetFingerprint, m: Message): Promise<ApplyOutcome> {
+    const s = this.#subs
+    if (await tx.get(s.messages, m.id)) return { status: 'duplicate' }
+    const d = m.data
+    const delegated = !equalBytes(m.signer, d.author)
+    if (delegated) {
+      const winner = await this.#signerWinner(tx, d.author, m.signer)
+      const error = authorizeSigner(m, signerSetOf(winner ? [winner] : []))
+      if (error) {
+        return error.action === 'reject'
+          ? { status: 'rejected', code: error.code }
+          : { status: 'ignored', code: error.code }
+      }
+    }
+    if (d.type === 'post.add' && (await tx.get(s.tombstones, concat(d.author, m.id)))) {
+      return { status: 'ignored', code: 'post.removed' }
+    }
+
+    this.#insert(tx, fp, m)
+    if (delegated) tx.put(s.bySigner, concat(d.author, m.signer, m.id), EMPTY)
+    switch (d.type) {
+      case 'post.add':
+        this.#addPostIndexes(tx, m as Message<'post.add'>)
+        break
+      case 'post.remove':
+        await this.#applyPostRemove(tx, fp, m as Message<'post.remove'>)
+        break
+      default:
+        await this.#applyLww(tx, fp, m)
+    }
+    return { status: 'stored' }
+  }
+
+  #insert(tx: Tx, fp: SetFingerprint, m: Message): void {
+    tx.put(this.#subs.messages, m.id, m.bytes)
+    tx.put(this.#subs.byTime, concat(u64(m.data.timestamp), m.id), EMPTY)
+    fp.add(m.id)
+  }
+
+  #delete(tx: Tx, fp: SetFingerprint, m: Message): void {
+    const s = this.#subs
+    tx.del(s.messages, m.id)
+    tx.del(s.byTime, concat(u64(m.data.timestamp), m.id))
+    if (!equalBytes(m.signer, m.data.author))
+      tx.del(s.bySigner, concat(m.data.author, m.signer, m.id))
+    fp.remove(m.id)
+  }
+
+  #addPostIndexes(tx: Tx, m: Message<'post.add'>): void {
+    const d = m.data
+    tx.put(this.#subs.posts, concat(d.author, u64(d.timestamp), m.id), EMPTY)
+    if (d.body.parent)
+      tx.put(this.#subs.replies, concat(d.body.parent, u64(d.timestamp), m.id), EMPTY)
+  }
+
+  #removePostIndexes(tx: Tx, m: Message<'post.add'>): void {
+    const d = m.data
+    tx.del(this.#subs.posts, concat(d.author, u64(d.timestamp), m.id))
+    if (d.body.parent) tx.del(this.#subs.replies, concat(d.body.parent, u64(d.timestamp), m.id))
+  }
+
+  /** Remove-wins: the post's content leaves the set for good; the tombstone stays. */
+  async #applyPostRemove(tx: Tx, fp: SetFingerprint, m: Message<'post.remove'>): Promise<void> {
+    const s = this.#subs
+    const key = concat(m.data.author, m.data.body.target)
+    const current = await tx.get(s.tombstones, key)
+    const currentMsg = current ? await this.#load(tx, current) : undefined
+    if (!currentMsg || messageWins(m, currentMsg)) tx.put(s.tombstones, key, m.id)
+    const postBytes = await tx.get(s.messages, m.data.body.target)
+    if (!postBytes) return
+    const post = this.decode(postBytes)
+    if (post.data.type !== 'post.add' || !equalBytes(post.data.author, m.data.author)) return
+    this.#delete(tx, fp, post)
+    this.#removePostIndexes(tx, post as Message<'post.add'>)
+  }
+
+  async #applyLww(tx: Tx, fp: SetFingerprint, m: Message): Promise<void> {
+    const s = this.#subs
+    const key = lwwKey(m) as Uint8Array
+    tx.put(s.candidates, concat(key, m.id), EMPTY)
+    const currentId = await tx.get(s.winners, key)
+    const current = currentId ? await this.#load(tx, currentId) : undefined
+    if (current && !messageWins(m, current)) return
+    tx.put(s.winners, key, m.id)
+    if (current) this.#effects(tx, current, -1)
+    this.#effects(tx, m, +1)
+    if (m.data.type === 'signer.add' || m.data.type === 'signer.remove') {
+      this.#signerCache.delete(toHex(key))
+      if (m.data.type === 'signer.remove')
+        await this.#revoke(tx, fp, m.data.author, m.data.body.key)
+    }
+  }
+
+  /** The derived rows of a winning message: +1 adds them, -1 takes them away. */
+  #effects(tx: Tx, m: Message, sign: 1 | -1): void {
+    const s = this.#subs
+    const d = m.data
+    if (d.type === 'reaction.add') {
+      const row = concat(d.body.target, utf8(d.body.kind), d.author)
+      if (sign > 0) tx.put(s.reactions, row, EMPTY)
+      else tx.del(s.reactions, row)
+    } else if (d.type === 'follow.add') {
+      if (sign > 0) {
+        tx.put(s.following, concat(d.author, d.body.target), EMPTY)
+        tx.put(s.followers, concat(d.body.target, d.author), EMPTY)
+      } else {
+        tx.del(s.following, concat(d.author, d.body.target))
+        tx.del(s.followers, concat(d.body.target, d.author))
+      }
+    }
+  }
+
+  /** Every message the key signed for the author leaves the set; the next winners show. */
+  async #revoke(tx: Tx, fp: SetFingerprint, author: Uint8Array, key: Uint8Array): Promise<void> {
+    const s = this.#subs
+    const prefix = concat(author, key)
+    for await (const row of s.bySigner.keys({ gte: prefix, lt: prefixEnd(prefix) })) {
+      const id = row.subarray(64)
+      const bytes = await tx.get(s.messages, id)
+      if (!bytes) continue
+      const m = this.decode(bytes)
+      this.#delete(tx, fp, m)
+      if (m.data.type === 'post.add') this.#removePostIndexes(tx, m as Message<'post.add'>)
+      const k = lwwKey(m)
+      if (!k) continue
+      tx.del(s.candidates, concat(k, m.id))
+      const winnerId = await tx.get(s.winners, k)
+      if (!winnerId || !equalBytes(winnerId, m.id)) continue
+      this.#effects(tx, m, -1)
+      const next = await this.#bestCandidate(tx, k)
+      if (next) {
+        tx.put(s.winners, k, next.id)
+        this.#effects(tx, next, +1)
+      } else {
+        tx.del(s.winners, k)
+      }
+    }
+  }
+
+  async #bestCandidate(tx: Tx, key: Uint8Array): Promise<Message | undefined> {
+    let best: Message | undefined
+    for await (const row of this.#subs.candidates.keys({ gte: key, lt: prefixEnd(key) })) {
+      if (row.length !== key.length + 32) continue
+      const m = await this.#load(tx, row.subarray(key.length))
+      if (m && (!best || messageWins(m, best))) best = m
+    }
+    return best
+  }
+
+  async #signerWinner(tx: Tx, author: Uint8Array, key: Uint8Array): Promise<Message | undefined> {
+    const k = signerKey(author, key)
+    const hex = toHex(k)
+    if (this.#signerCache.has(hex)) return this.#signerCache.get(hex) ?? undefined
+    const id = await tx.get(this.#subs.winners, k)
+    const m = id ? await this.#load(tx, id) : undefined
+    this.#signerCache.set(hex, m ?? null)
+    return m
+  }
+
+  async #load(tx: Tx, id: Uint8Array): Promise<Message | undefined> {
+    const bytes = await tx.get(this.#subs.messages, id)
+    return bytes ? this.decode(bytes) : undefined
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  async getMessage(id: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.#subs.messages.get(id)
+  }
+
+  async getMany(ids: Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    return this.#subs.messages.getMany(ids)
+  }
+
+  /** Posts of an author, newest first. */
+  async postsBy(author: Uint8Array, limit: number, before?: number): Promise<Uint8Array[]> {
+    const ids = await this.#idsUnder(this.#subs.posts, author, limit, before)
+    return this.#bytesOf(ids)
+  }
+
+  /** Direct replies of a post, oldest first. */
+  async repliesOf(id: Uint8Array, limit: number): Promise<Uint8Array[]> {
+    const ids: Uint8Array[] = []
+    for await (const row of this.#subs.replies.keys({ gte: id, lt: prefixEnd(id), limit })) {
+      ids.push(row.subarray(40))
+    }
+    return this.#bytesOf(ids)
+  }
+
+  async reactionCounts(target: Uint8Array): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {}
+    for await (const row of this.#subs.reactions.keys({ gte: target, lt: prefixEnd(target) })) {
+      const kind = new TextDecoder().decode(row.subarray(32, row.length - 32))
+      counts[kind] = (counts[kind] ?? 0) + 1
+    }
+    return counts
+  }
+
+  /** The winning message of a conflict key (profile field, follow, ...). */
+  async winner(key: Uint8Array): Promise<Uint8Array | undefined> {
+    const id = await this.#subs.winners.get(key)
+    return id ? this.#subs.messages.get(id) : undefined
+  }
+
+  async followingOf(author: Uint8Array, limit: number): Promise<Uint8Array[]> {
+    const targets: Uint8Array[] = []
+    for await (const row of this.#subs.following.keys({
+      gte: author,
+      lt: prefixEnd(author),
+      limit,
+    })) {
+      targets.push(row.subarray(32))
+    }
+    return targets
+  }
+
+  async followersOf(target: Uint8Array, limit: number): Promise<Uint8Array[]> {
+    const authors: Uint8Array[] = []
+    for await (const row of this.#subs.followers.keys({
+      gte: target,
+      lt: prefixEnd(target),
+      limit,
+    })) {
+      authors.push(row.subarray(32))
+    }
+    return authors
+  }
+
+  /** Messages in (timestamp, id) order from a timestamp on (what sync and catch-up read). */
+  async *byTime(from = 0): AsyncGenerator<Uint8Array> {
+    for await (const row of this.#subs.byTime.keys({ gte: u64(from) })) yield row.subarray(8)
+  }
+
+  async #idsUnder(
+    sub: Sub,
+    prefix: Uint8Array,
+    limit: number,
+    before?: number,
+  ): Promise<Uint8Array[]> {
+    const lt = before === undefined ? prefixEnd(prefix) : concat(prefix, u64(before))
+    const ids: Uint8Array[] = []
+    for await (const row of sub.keys({ gte: prefix, lt, reverse: true, limit })) {
+      ids.push(row.subarray(prefix.length + 8))
+    }
+    return ids
+  }
+
+  async #bytesOf(ids: Uint8Array[]): Promise<Uint8Array[]> {
+    const values = await this.#subs.messages.getMany(ids)
+    return values.filter((v): v is Uint8Array => v !== undefined)
+  }
+}
+
+function writeCount(n: number): Uint8Array {
+  return u64(n)
+}
+
+function readCount(bytes: Uint8Array): bigint {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0)
+}
