@@ -1,0 +1,216 @@
+import {
+  checkNotFuture,
+  decodeMessage,
+  type Message,
+  toHex,
+  ValidationError,
+} from '@freebird/protocol'
+import type { ApplyOutcome, MessageStore } from '../store/message-store.ts'
+
+/** Where a message came from (for metrics, and so gossip does not echo its own input). */
+export type IngestSource = 'http' | 'libp2p' | 'gossip' | 'sync'
+
+export type IngestResult =
+  | { status: 'stored'; id: Uint8Array }
+  | { status: 'duplicate'; id: Uint8Array }
+  /** Not stored, may be valid later (future timestamp, unknown delegated key...). */
+  | { status: 'ignored'; code: string; message: string; id?: Uint8Array }
+  /** Invalid forever. */
+  | { status: 'rejected'; code: string; message: string; id?: Uint8Array }
+
+export interface IngestOptions {
+  store: MessageStore
+  network: Uint8Array
+  /** Signature check off the event loop (see VerifyPool). */
+  verify: (message: Message) => Promise<boolean>
+  /** Messages admitted and not yet answered; more submitters wait (never refused). */
+  maxInflight?: number
+  /** Most messages per store batch. */
+  maxGroup?: number
+  now?: () => number
+  /** Called after a message's batch is written. */
+  onStored?: (message: Message, source: IngestSource) => void
+  /** Called with every result. */
+  onResult?: (result: IngestResult, source: IngestSource, message?: Message) => void
+}
+
+interface Entry {
+  message: Message
+  source: IngestSource
+  verdict?: boolean
+  verified: Promise<void>
+  resolve: (result: IngestResult) => void
+}
+
+/**
+ * The validation pipeline: decode and stateless checks here, signatures on the
+ * verify pool, then one writer that applies messages in groups, in the order
+ * they were submitted (a signer.add is never overtaken by the posts it
+ * authorizes). A submit resolves only after its message's batch is on disk.
+ * Load shedding delays (bounded admission), it never refuses a valid message.
+ */
+export class Ingest {
+  readonly #o: Required<Omit<IngestOptions, 'onStored' | 'onResult'>> &
+    Pick<IngestOptions, 'onStored' | 'onResult'>
+  readonly #queue: Entry[] = []
+  readonly #inflightIds = new Map<string, Promise<IngestResult>>()
+  readonly #admissionWaiters: (() => void)[] = []
+  #inflight = 0
+  #writing = false
+  #closed = false
+
+  constructor(options: IngestOptions) {
+    this.#o = { maxInflight: 20_000, maxGroup: 1_000, now: Date.now, ...options }
+  }
+
+  get inflight(): number {
+    return this.#inflight
+  }
+
+  async submit(bytes: Uint8Array, source: IngestSource): Promise<IngestResult> {
+    if (this.#inflight >= this.#o.maxInflight) {
+      await new Promise<void>((resolve) => this.#admissionWaiters.push(resolve))
+    }
+    this.#inflight++
+    let message: Message | undefined
+    try {
+      message = decodeMessage(bytes, { network: this.#o.network })
+      checkNotFuture(message, this.#o.now())
+    } catch (error) {
+      this.#release()
+      if (!(error instanceof ValidationError)) throw error
+      const result: IngestResult = {
+        status: error.action === 'reject' ? 'rejected' : 'ignored',
+        code: error.code,
+        message: error.message,
+        ...(message ? { id: message.id } : {}),
+      }
+      this.#o.onResult?.(result, source, message)
+      return result
+    }
+    // Same id and signature: the same envelope. (A forged copy of a message has
+    // its id but not its signature, and must not share the real one's fate.)
+    const key = toHex(message.id) + toHex(message.signature)
+    const same = this.#inflightIds.get(key)
+    if (same) {
+      this.#release()
+      const result = await same
+      return result.status === 'stored' ? { status: 'duplicate', id: result.id } : result
+    }
+    const decoded = message
+    const promise = new Promise<IngestResult>((resolve) => {
+      const entry: Entry = {
+        message: decoded,
+        source,
+        resolve,
+        verified: this.#o.verify(decoded).then(
+          (ok) => {
+            entry.verdict = ok
+          },
+          () => {
+            entry.verdict = false
+          },
+        ),
+      }
+      this.#queue.push(entry)
+      void this.#write()
+    })
+    this.#inflightIds.set(key, promise)
+    const result = await promise
+    this.#inflightIds.delete(key)
+    this.#release()
+    this.#o.onResult?.(result, source, decoded)
+    return result
+  }
+
+  #release(): void {
+    this.#inflight--
+    this.#admissionWaiters.shift()?.()
+  }
+
+  /** The single writer: applies verified messages in submission order, in groups. */
+  async #write(): Promise<void> {
+    if (this.#writing) return
+    this.#writing = true
+    try {
+      while (this.#queue.length > 0 && !this.#closed) {
+        await (this.#queue[0] as Entry).verified
+        let n = 0
+        while (
+          n < this.#queue.length &&
+          n < this.#o.maxGroup &&
+          this.#queue[n]?.verdict !== undefined
+        )
+          n++
+        const group = this.#queue.splice(0, n)
+        const valid = group.filter((e) => {
+          if (e.verdict) return true
+          e.resolve({
+            status: 'rejected',
+            code: 'invalid.signature',
+            message: 'signature does not verify for the signer key',
+            id: e.message.id,
+          })
+          return false
+        })
+        if (valid.length === 0) continue
+        let outcomes: ApplyOutcome[]
+        try {
+          outcomes = await this.#o.store.applyGroup(valid.map((e) => e.message))
+        } catch (error) {
+          for (const e of valid) {
+            e.resolve({
+              status: 'ignored',
+              code: 'store.unavailable',
+              message: String(error),
+              id: e.message.id,
+            })
+          }
+          continue
+        }
+        valid.forEach((e, i) => {
+          const outcome = outcomes[i] as ApplyOutcome
+          const id = e.message.id
+          if (outcome.status === 'stored') this.#o.onStored?.(e.message, e.source)
+          e.resolve(
+            outcome.status === 'stored' || outcome.status === 'duplicate'
+              ? { status: outcome.status, id }
+              : { status: outcome.status, code: outcome.code, message: describe(outcome.code), id },
+          )
+        })
+      }
+    } finally {
+      this.#writing = false
+    }
+  }
+
+  /** Stops taking work; what is queued is answered as ignored (it may come again). */
+  close(): void {
+    this.#closed = true
+    for (const e of this.#queue.splice(0)) {
+      e.resolve({
+        status: 'ignored',
+        code: 'node.stopping',
+        message: 'the node is stopping',
+        id: e.message.id,
+      })
+    }
+  }
+}
+
+function describe(code: string): string {
+  switch (code) {
+    case 'post.removed':
+      return 'the post was removed by its author'
+    case 'unauthorized.unknown_signer':
+      return 'the signing key is not (yet) a signer of the author'
+    case 'unauthorized.signer_removed':
+      return 'the signing key was removed by the author'
+    case 'unauthorized.signer_expired':
+      return 'the signing key had expired at the message timestamp'
+    case 'unauthorized.signer_scope':
+      return 'the signing key may not sign this message type'
+    default:
+      return code
+  }
+}
