@@ -54,6 +54,7 @@ export {
   encodeMessageData,
 } from './message/codec.ts'
 export { computeMessageId, MESSAGE_ID_TAG } from './message/id.ts'
+export { type MessageJson, messageBytesFromJson, messageToJson } from './message/json.ts'
 export type {
   Embed,
   FollowBody,

@@ -14,11 +14,15 @@ import {
   decodeMessage,
   encodeCanonical,
   encodeEnvelope,
+  formatAccount,
   gossipAction,
   MAX_FUTURE_SKEW_MS,
   MAX_MESSAGE_BYTES,
   type Message,
+  messageBytesFromJson,
+  messageToJson,
   networkIdFromGenesis,
+  toHex,
   utf8,
   ValidationError,
   validateMessage,
@@ -229,5 +233,23 @@ describe('validateMessage', () => {
       })
       if (!r.ok) expect(r.error).toBeInstanceOf(ValidationError)
     }
+  })
+})
+
+describe('messageToJson', () => {
+  it('shows accounts as text, ids as hex, and carries the exact bytes', () => {
+    const follow = buildFollowAdd({ target: bob.publicKey }, opts)
+    const json = messageToJson(follow)
+    expect(json.body).toEqual({ target: formatAccount(bob.publicKey) })
+    expect(json.author).toBe(formatAccount(alice.publicKey))
+    expect(messageBytesFromJson(json)).toEqual(follow.bytes)
+    const reply = messageToJson(
+      buildPostAdd({ text: 'r', parent: post.id, mentions: [bob.publicKey] }, opts),
+    )
+    expect(reply.body).toEqual({
+      text: 'r',
+      parent: toHex(post.id),
+      mentions: [formatAccount(bob.publicKey)],
+    })
   })
 })
