@@ -43,7 +43,12 @@ function fromEnv(env: NodeJS.ProcessEnv): Partial<NodeConfig> {
   for (const [name, key] of Object.entries(ENV)) {
     const value = env[name]
     if (value === undefined || value === '') continue
-    out[key] = LISTS.has(key) ? value.split(',').map((s) => s.trim()).filter(Boolean) : value
+    out[key] = LISTS.has(key)
+      ? value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : value
   }
   return out as Partial<NodeConfig>
 }
@@ -53,7 +58,10 @@ function fromFile(file: string): Partial<NodeConfig> {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'))
   } catch (error) {
-    throw new CliError('config.invalid', `cannot read config file ${file}: ${(error as Error).message}`)
+    throw new CliError(
+      'config.invalid',
+      `cannot read config file ${file}: ${(error as Error).message}`,
+    )
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new CliError('config.invalid', `config file ${file} must hold a JSON object`)

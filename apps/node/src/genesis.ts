@@ -27,7 +27,10 @@ export const DEV_GENESIS = `${JSON.stringify({ freebird: 1, network: 'local-dev'
 
 export function makeGenesis(network: string, createdAt = new Date()): string {
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(network)) {
-    throw new CliError('genesis.invalid_name', 'network name: 1-63 of a-z, 0-9 and "-", starting with a letter or digit')
+    throw new CliError(
+      'genesis.invalid_name',
+      'network name: 1-63 of a-z, 0-9 and "-", starting with a letter or digit',
+    )
   }
   const genesis: Genesis = { freebird: 1, network, createdAt: createdAt.toISOString() }
   return `${JSON.stringify(genesis, null, 2)}\n`
@@ -41,7 +44,10 @@ export function parseGenesis(bytes: Uint8Array): LoadedGenesis {
     throw new CliError('genesis.invalid', 'the genesis file is not JSON')
   }
   if (genesis?.freebird !== 1 || typeof genesis.network !== 'string') {
-    throw new CliError('genesis.invalid', 'the genesis file needs "freebird": 1 and a "network" name')
+    throw new CliError(
+      'genesis.invalid',
+      'the genesis file needs "freebird": 1 and a "network" name',
+    )
   }
   const networkId = networkIdFromGenesis(bytes)
   return { genesis, bytes, networkId, networkIdText: formatNetworkId(networkId) }
@@ -53,7 +59,10 @@ export function loadGenesis(file?: string): LoadedGenesis {
   try {
     bytes = readFileSync(file)
   } catch (error) {
-    throw new CliError('genesis.unreadable', `cannot read genesis file ${file}: ${(error as Error).message}`)
+    throw new CliError(
+      'genesis.unreadable',
+      `cannot read genesis file ${file}: ${(error as Error).message}`,
+    )
   }
   return parseGenesis(bytes)
 }

@@ -7,6 +7,8 @@ export function createLogger(level: string, pretty = process.stdout.isTTY === tr
   return pino({
     level,
     base: null,
-    ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l' } } } : {}),
+    ...(pretty
+      ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l' } } }
+      : {}),
   })
 }

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client'
 
 /** The node's Prometheus metrics, on its own registry (several nodes may share a process in tests). */
 export function createMetrics() {
@@ -37,7 +37,11 @@ export function createMetrics() {
       help: 'Messages in the store',
       registers,
     }),
-    dbBytes: new Gauge({ name: 'freebird_store_bytes', help: 'Size of the LevelDB directory', registers }),
+    dbBytes: new Gauge({
+      name: 'freebird_store_bytes',
+      help: 'Size of the LevelDB directory',
+      registers,
+    }),
     ingestInflight: new Gauge({
       name: 'freebird_ingest_inflight',
       help: 'Messages admitted to the pipeline and not yet answered',

@@ -1,0 +1,19 @@
+import type { EventEmitter } from 'node:events'
+import type { Message } from '@freebird/protocol'
+import type { LoadedGenesis } from '../genesis.ts'
+import type { Metrics } from '../metrics.ts'
+import type { Ingest } from '../pipeline/ingest.ts'
+import type { MessageStore } from '../store/message-store.ts'
+
+/** What the HTTP routes need from the node: explicit, so they can be tested alone. */
+export interface HttpContext {
+  store: MessageStore
+  ingest: Ingest
+  genesis: LoadedGenesis
+  metrics: Metrics
+  /** Emits 'stored' with each newly stored Message. */
+  events: EventEmitter<{ stored: [Message] }>
+  /** Live node facts for /v1/info. */
+  info: () => { peerId: string; multiaddrs: string[]; peers: number }
+  ready: () => boolean
+}

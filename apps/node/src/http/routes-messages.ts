@@ -1,0 +1,40 @@
+import { MAX_MESSAGE_BYTES, messageToJson, toHex } from '@freebird/protocol'
+import type { FastifyInstance } from 'fastify'
+import type { HttpContext } from './context.ts'
+import { HttpError } from './errors.ts'
+import { idParam } from './params.ts'
+
+/** POST /v1/messages, GET /v1/messages/:id. */
+export function messageRoutes(app: FastifyInstance, ctx: HttpContext): void {
+  app.post('/v1/messages', { bodyLimit: MAX_MESSAGE_BYTES }, async (request, reply) => {
+    const body = request.body
+    if (!(body instanceof Uint8Array)) {
+      throw new HttpError(
+        415,
+        'http.unsupported_media_type',
+        'send the encoded message as application/octet-stream',
+      )
+    }
+    const result = await ctx.ingest.submit(new Uint8Array(body), 'http')
+    if (result.status === 'stored' || result.status === 'duplicate') {
+      return reply
+        .code(result.status === 'stored' ? 201 : 200)
+        .send({ id: toHex(result.id), status: result.status })
+    }
+    const status =
+      result.code === 'too_large'
+        ? 413
+        : result.code === 'invalid.timestamp_future'
+          ? 425
+          : result.status === 'rejected'
+            ? 422
+            : 409
+    return reply.code(status).send({ code: result.code, message: result.message })
+  })
+
+  app.get<{ Params: { id: string } }>('/v1/messages/:id', async (request) => {
+    const bytes = await ctx.store.getMessage(idParam(request.params.id))
+    if (!bytes) throw new HttpError(404, 'http.not_found', 'no message with that id')
+    return messageToJson(ctx.store.decode(bytes))
+  })
+}

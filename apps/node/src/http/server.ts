@@ -1,0 +1,40 @@
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { HttpContext } from './context.ts'
+import { HttpError } from './errors.ts'
+import { accountRoutes } from './routes-accounts.ts'
+import { messageRoutes } from './routes-messages.ts'
+import { nodeRoutes } from './routes-node.ts'
+
+/** The node's HTTP API (see docs/openapi.yaml). Every error is { code, message }. */
+export function createHttpServer(ctx: HttpContext): FastifyInstance {
+  const app = Fastify({ bodyLimit: 64 * 1024, logger: false })
+  app.addContentTypeParser(
+    'application/octet-stream',
+    { parseAs: 'buffer' },
+    (_request, body, done) => done(null, body),
+  )
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof HttpError)
+      return reply.code(error.status).send({ code: error.code, message: error.message })
+    const e = error as { statusCode?: number; code?: string; message: string }
+    const status = e.statusCode ?? 500
+    const code =
+      e.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? 'too_large'
+        : e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+          ? 'http.unsupported_media_type'
+          : status < 500
+            ? 'http.bad_request'
+            : 'http.internal'
+    return reply.code(status).send({ code, message: status < 500 ? e.message : 'internal error' })
+  })
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .send({ code: 'http.not_found', message: `no route ${request.method} ${request.url}` }),
+  )
+  nodeRoutes(app, ctx)
+  messageRoutes(app, ctx)
+  accountRoutes(app, ctx)
+  return app
+}
