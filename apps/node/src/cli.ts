@@ -1,15 +1,22 @@
 import { Command, CommanderError } from 'commander'
 import { CliError } from './cli-error.ts'
 import { demoCommand } from './commands/demo.ts'
+import { genesisCommand } from './commands/genesis.ts'
 import { keygenCommand } from './commands/keygen.ts'
+import { nodeCommand } from './commands/node.ts'
+import { postCommand, replyCommand } from './commands/post.ts'
 
 /** Builds the `freebird` program; one file per command under commands/. */
 export function createProgram(): Command {
   return new Command('freebird')
     .description('Freebird: a decentralized social network with a native token')
     .version('0.1.0')
-    .addCommand(demoCommand())
+    .addCommand(nodeCommand())
+    .addCommand(genesisCommand())
     .addCommand(keygenCommand())
+    .addCommand(postCommand())
+    .addCommand(replyCommand())
+    .addCommand(demoCommand())
     .showHelpAfterError()
 }
 

@@ -40,7 +40,9 @@ export class VerifyPool {
         slot.inflight--
         const pending = this.#waiting.get(seq) ?? []
         this.#waiting.delete(seq)
-        pending.forEach((p, j) => p.resolve(verdicts[j] === 1))
+        pending.forEach((p, j) => {
+          p.resolve(verdicts[j] === 1)
+        })
       })
       worker.on('error', (error) => {
         for (const list of this.#waiting.values()) for (const p of list) p.reject(error)

@@ -1,0 +1,99 @@
+import { Command } from 'commander'
+import { resolveConfig } from '../config.ts'
+import { createLogger } from '../logger.ts'
+import { createNode } from '../node.ts'
+
+const collect = (value: string, previous: string[] = []) => [...previous, value]
+
+interface NodeFlags {
+  data?: string
+  listen?: string[]
+  http?: string
+  bootstrap?: string[]
+  genesis?: string
+  config?: string
+  logLevel?: string
+  verifyThreads?: string
+}
+
+/** `freebird node`: runs a full node until SIGINT/SIGTERM. */
+export function nodeCommand(): Command {
+  return new Command('node')
+    .description('run a full node: libp2p gossip, LevelDB store, HTTP API')
+    .option(
+      '--data <dir>',
+      'data directory (store and peer key) [FREEBIRD_DATA] (default ./freebird-data)',
+    )
+    .option(
+      '--listen <multiaddr>',
+      'libp2p listen address, repeatable [FREEBIRD_LISTEN, comma-separated]',
+      collect,
+    )
+    .option(
+      '--http <host:port>',
+      'HTTP API address, or "off" [FREEBIRD_HTTP] (default 127.0.0.1:8787)',
+    )
+    .option(
+      '--bootstrap <multiaddr>',
+      'peer to dial at start (with /p2p/<id>), repeatable [FREEBIRD_BOOTSTRAP]',
+      collect,
+    )
+    .option(
+      '--genesis <file>',
+      'genesis file of the network to join [FREEBIRD_GENESIS] (default: local dev network)',
+    )
+    .option('--config <file>', 'JSON config file with the same keys [FREEBIRD_CONFIG]')
+    .option(
+      '--log-level <level>',
+      'trace, debug, info, warn, error [FREEBIRD_LOG_LEVEL] (default info)',
+    )
+    .option(
+      '--verify-threads <n>',
+      'signature verification worker threads [FREEBIRD_VERIFY_THREADS] (default 2)',
+    )
+    .action(async (flags: NodeFlags) => {
+      const config = resolveConfig({
+        ...(flags.data ? { data: flags.data } : {}),
+        ...(flags.listen ? { listen: flags.listen } : {}),
+        ...(flags.http ? { http: flags.http } : {}),
+        ...(flags.bootstrap ? { bootstrap: flags.bootstrap } : {}),
+        ...(flags.genesis ? { genesis: flags.genesis } : {}),
+        ...(flags.config ? { config: flags.config } : {}),
+        ...(flags.logLevel ? { logLevel: flags.logLevel } : {}),
+        ...(flags.verifyThreads ? { verifyThreads: Number(flags.verifyThreads) } : {}),
+      })
+      const log = createLogger(config.logLevel)
+      const node = await createNode(config, log)
+      await node.start()
+      if (process.stdout.isTTY) {
+        process.stdout.write(
+          [
+            '',
+            `  Freebird node on ${node.genesis.genesis.network} (${node.genesis.networkIdText})`,
+            `  peer id  ${node.peerId}`,
+            ...node.multiaddrs().map((a) => `  listen   ${a}`),
+            `  http     ${node.httpUrl() ?? 'off'}`,
+            `  data     ${config.data}`,
+            '',
+          ].join('\n'),
+        )
+      }
+      await new Promise<void>((resolve) => {
+        let stopping = false
+        const stop = (signal: string) => {
+          if (stopping) return
+          stopping = true
+          log.info({ signal }, 'stopping')
+          // A second signal, or a stop that hangs, ends the process anyway.
+          setTimeout(() => process.exit(1), 10_000).unref()
+          node.stop().then(resolve, (error) => {
+            log.error({ err: error }, 'stop failed')
+            process.exitCode = 1
+            resolve()
+          })
+        }
+        process.once('SIGINT', () => stop('SIGINT'))
+        process.once('SIGTERM', () => stop('SIGTERM'))
+      })
+    })
+}

@@ -1,0 +1,172 @@
+import { EventEmitter } from 'node:events'
+import { mkdirSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Message } from '@freebird/protocol'
+import { CliError } from './cli-error.ts'
+import type { NodeConfig } from './config.ts'
+import { type LoadedGenesis, loadGenesis } from './genesis.ts'
+import { createHttpServer } from './http/server.ts'
+import { loadOrCreatePeerKey } from './identity.ts'
+import type { Logger } from './logger.ts'
+import { createMetrics } from './metrics.ts'
+import { Gossip } from './p2p/gossip.ts'
+import { createHost } from './p2p/host.ts'
+import { topicOf } from './p2p/names.ts'
+import { LightClientProtocols } from './p2p/protocols.ts'
+import { Ingest } from './pipeline/ingest.ts'
+import { VerifyPool } from './pipeline/verify-pool.ts'
+import { MessageStore } from './store/message-store.ts'
+
+export interface FreebirdNode {
+  readonly genesis: LoadedGenesis
+  readonly peerId: string
+  multiaddrs(): string[]
+  /** Base URL of the HTTP API, once started (undefined when disabled). */
+  httpUrl(): string | undefined
+  readonly store: MessageStore
+  readonly ingest: Ingest
+  readonly events: EventEmitter<{ stored: [Message] }>
+  start(): Promise<void>
+  stop(): Promise<void>
+}
+
+function directorySize(dir: string): number {
+  let total = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    total += entry.isDirectory() ? directorySize(path) : statSync(path).size
+  }
+  return total
+}
+
+/**
+ * Wires the node's components, each with explicit dependencies and a
+ * start/stop lifecycle: store, verify pool, ingest pipeline, libp2p host,
+ * gossip, light-client protocols, HTTP API.
+ */
+export async function createNode(config: NodeConfig, log: Logger): Promise<FreebirdNode> {
+  const genesis = loadGenesis(config.genesis)
+  const network = genesis.networkIdText
+  mkdirSync(config.data, { recursive: true })
+  const dbPath = join(config.data, 'db')
+  const store = await MessageStore.open(dbPath, genesis.networkId)
+  const metrics = createMetrics()
+  const events = new EventEmitter<{ stored: [Message] }>()
+  events.setMaxListeners(10_000)
+  const pool = new VerifyPool({ threads: config.verifyThreads })
+  const topic = topicOf(network)
+  const libp2p = await createHost({
+    privateKey: await loadOrCreatePeerKey(config.data),
+    listen: config.listen,
+    bootstrap: config.bootstrap,
+    topic,
+    registry: metrics.registry,
+  })
+  let gossip: Gossip | undefined
+  const ingest = new Ingest({
+    store,
+    network: genesis.networkId,
+    verify: (m) => pool.verify(m),
+    onStored: (m, source) => {
+      metrics.messagesStored.inc({ type: m.data.type, source })
+      events.emit('stored', m)
+      if (source !== 'gossip') void gossip?.publish(m)
+    },
+    onResult: (result, source) => {
+      if (result.status !== 'stored') {
+        metrics.messagesRefused.inc({
+          outcome: result.status,
+          code: 'code' in result ? result.code : 'duplicate',
+          source,
+        })
+      }
+    },
+  })
+  gossip = new Gossip({ pubsub: libp2p.services.pubsub, topic, ingest, metrics, log })
+  const protocols = new LightClientProtocols({ libp2p, network, store, ingest, events, log })
+  let ready = false
+  const http =
+    config.http === 'off'
+      ? undefined
+      : createHttpServer({
+          store,
+          ingest,
+          genesis,
+          metrics,
+          events,
+          ready: () => ready,
+          info: () => ({
+            peerId: libp2p.peerId.toString(),
+            multiaddrs: libp2p.getMultiaddrs().map(String),
+            peers: libp2p.getPeers().length,
+          }),
+        })
+  let httpUrl: string | undefined
+  let sampler: NodeJS.Timeout | undefined
+
+  return {
+    genesis,
+    peerId: libp2p.peerId.toString(),
+    multiaddrs: () => libp2p.getMultiaddrs().map(String),
+    httpUrl: () => httpUrl,
+    store,
+    ingest,
+    events,
+    async start() {
+      await libp2p.start()
+      gossip?.start()
+      await protocols.start()
+      if (http) {
+        const [host, port] = splitHostPort(config.http)
+        await http.listen({ host, port })
+        const address = http.server.address()
+        if (address && typeof address === 'object') {
+          httpUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+        }
+      }
+      const sample = () => {
+        metrics.peers.set(libp2p.getPeers().length)
+        try {
+          metrics.dbBytes.set(directorySize(dbPath))
+        } catch {}
+      }
+      sample()
+      sampler = setInterval(sample, 10_000)
+      sampler.unref()
+      ready = true
+      log.info(
+        {
+          peerId: libp2p.peerId.toString(),
+          network,
+          networkName: genesis.genesis.network,
+          multiaddrs: libp2p.getMultiaddrs().map(String),
+          http: httpUrl,
+          messages: store.messageCount,
+        },
+        'node started',
+      )
+    },
+    async stop() {
+      ready = false
+      if (sampler) clearInterval(sampler)
+      await http?.close()
+      await protocols.stop().catch(() => {})
+      gossip?.stop()
+      ingest.close()
+      await libp2p.stop()
+      await pool.close()
+      await store.close()
+      log.info('node stopped')
+    },
+  }
+}
+
+function splitHostPort(text: string): [string, number] {
+  const at = text.lastIndexOf(':')
+  const host = text.slice(0, at).replace(/^\[|\]$/g, '')
+  const port = Number(text.slice(at + 1))
+  if (at < 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new CliError('config.invalid', `--http must be HOST:PORT, got "${text}"`)
+  }
+  return [host, port]
+}

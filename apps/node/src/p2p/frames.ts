@@ -1,0 +1,109 @@
+import type { Stream } from '@libp2p/interface'
+import { LengthPrefixedDecoder } from '@libp2p/utils'
+import { Uint8ArrayList } from 'uint8arraylist'
+
+/** Largest frame any Freebird stream protocol accepts (a query answer of many messages). */
+export const MAX_FRAME_BYTES = 4 * 1024 * 1024
+
+function varint(n: number): Uint8Array {
+  const out: number[] = []
+  while (n >= 0x80) {
+    out.push((n & 0x7f) | 0x80)
+    n = Math.floor(n / 128)
+  }
+  out.push(n)
+  return Uint8Array.from(out)
+}
+
+/** Writes one unsigned-varint length-prefixed frame, waiting while the stream's send window is full. */
+export async function writeFrame(
+  stream: Stream,
+  data: Uint8Array,
+  signal?: AbortSignal,
+): Promise<void> {
+  if (!stream.send(new Uint8ArrayList(varint(data.byteLength), data))) {
+    await stream.onDrain(signal ? { signal } : {})
+  }
+}
+
+/**
+ * The frames of a stream as an async iterable, with backpressure: the stream
+ * is paused while more than `highWaterMark` bytes wait to be consumed.
+ * Ends when the remote closes its side; throws if the stream is reset or a
+ * frame is larger than `maxFrameBytes`.
+ */
+export async function* readFrames(
+  stream: Stream,
+  maxFrameBytes = MAX_FRAME_BYTES,
+  highWaterMark = 256 * 1024,
+): AsyncGenerator<Uint8Array> {
+  // While paused, yamux may still deliver the window it granted (up to 16 MiB).
+  stream.maxReadBufferLength = Math.max(stream.maxReadBufferLength, 17 * 1024 * 1024)
+  const decoder = new LengthPrefixedDecoder({
+    maxDataLength: maxFrameBytes,
+    maxBufferSize: stream.maxReadBufferLength + maxFrameBytes + 16,
+  })
+  const queue: Uint8Array[] = []
+  let queued = 0
+  let done = false
+  let failure: unknown
+  let wake: (() => void) | undefined
+  const notify = () => {
+    const w = wake
+    wake = undefined
+    w?.()
+  }
+  const onMessage = (event: { data: Uint8Array | Uint8ArrayList }) => {
+    try {
+      for (const frame of decoder.decode(event.data)) {
+        const bytes = frame.subarray()
+        queue.push(bytes)
+        queued += bytes.byteLength
+      }
+    } catch (error) {
+      failure = error
+      stream.abort(error as Error)
+    }
+    // Pausing inside a dispatch that resume() started would be undone: defer it.
+    if (queued > highWaterMark) {
+      queueMicrotask(() => {
+        if (!done && queued > highWaterMark && stream.readStatus === 'readable') stream.pause()
+      })
+    }
+    notify()
+  }
+  const onEnd = () => {
+    done = true
+    notify()
+  }
+  const onClose = (event: Event & { error?: Error }) => {
+    if (event.error && failure === undefined) failure = event.error
+    done = true
+    notify()
+  }
+  stream.addEventListener('message', onMessage as never)
+  stream.addEventListener('end', onEnd)
+  stream.addEventListener('close', onClose as never)
+  if (stream.readableEnded) done = true
+  try {
+    while (true) {
+      const next = queue.shift()
+      if (next) {
+        queued -= next.byteLength
+        if (queued < highWaterMark / 4 && stream.readStatus === 'paused') stream.resume()
+        yield next
+        continue
+      }
+      if (failure !== undefined) throw failure
+      if (done) return
+      await new Promise<void>((resolve) => {
+        wake = resolve
+      })
+    }
+  } finally {
+    done = true
+    stream.removeEventListener('message', onMessage as never)
+    stream.removeEventListener('end', onEnd)
+    stream.removeEventListener('close', onClose as never)
+  }
+}

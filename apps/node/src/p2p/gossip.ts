@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto'
+import { decodeEnvelope, type Message } from '@freebird/protocol'
+import type { GossipSub, GossipsubMessage } from '@libp2p/gossipsub'
+import { TopicValidatorResult } from '@libp2p/gossipsub'
+import type { Logger } from '../logger.ts'
+import type { Metrics } from '../metrics.ts'
+import type { Ingest, IngestResult } from '../pipeline/ingest.ts'
+
+/**
+ * Gossip message id = the Freebird message id (SHA-256 over the id tag, the
+ * signer and the data), so gossipsub's duplicate suppression matches ours.
+ * Bytes that are not an envelope get a hash of themselves: they will be
+ * rejected, and need an id only for that.
+ */
+const TAG = Buffer.from('freebird/message/v1')
+export function gossipMessageId(data: Uint8Array): Uint8Array {
+  const h = createHash('sha256')
+  try {
+    const envelope = decodeEnvelope(data)
+    h.update(TAG).update(envelope.signer).update(envelope.data)
+  } catch {
+    h.update('freebird/invalid/v1').update(data)
+  }
+  return new Uint8Array(h.digest())
+}
+
+/** Accept forwards; Ignore drops quietly (duplicates, not valid yet); Reject penalizes the sender. */
+export function verdictOf(result: IngestResult): TopicValidatorResult {
+  switch (result.status) {
+    case 'stored':
+      return TopicValidatorResult.Accept
+    case 'rejected':
+      return TopicValidatorResult.Reject
+    default:
+      return TopicValidatorResult.Ignore
+  }
+}
+
+/**
+ * What the node uses of gossipsub: the exported interface leaves out the
+ * validation report and the peer score, which the implementation has.
+ */
+export type FreebirdPubsub = GossipSub & {
+  reportMessageValidationResult(
+    msgId: string,
+    propagationSource: string,
+    acceptance: TopicValidatorResult,
+  ): void
+  score: { score(peerId: string): number }
+}
+
+export interface GossipDeps {
+  pubsub: FreebirdPubsub
+  topic: string
+  ingest: Ingest
+  metrics: Metrics
+  log: Logger
+}
+
+/** Feeds the topic into the ingest pipeline and reports each verdict back to gossipsub. */
+export class Gossip {
+  readonly #d: GossipDeps
+  readonly #onMessage = (event: CustomEvent<GossipsubMessage>) => {
+    const { msgId, propagationSource, msg } = event.detail
+    void this.#d.ingest.submit(msg.data, 'gossip').then(
+      (result) => {
+        const verdict = verdictOf(result)
+        this.#d.metrics.gossipIn.inc({ verdict })
+        this.#d.pubsub.reportMessageValidationResult(msgId, propagationSource.toString(), verdict)
+        if (verdict === TopicValidatorResult.Reject) {
+          this.#d.log.debug(
+            {
+              peer: propagationSource.toString(),
+              code: 'code' in result ? result.code : undefined,
+            },
+            'gossip message rejected',
+          )
+        }
+      },
+      (error) => {
+        this.#d.log.error({ err: error }, 'gossip ingest failed')
+        this.#d.pubsub.reportMessageValidationResult(
+          msgId,
+          propagationSource.toString(),
+          TopicValidatorResult.Ignore,
+        )
+      },
+    )
+  }
+
+  constructor(deps: GossipDeps) {
+    this.#d = deps
+  }
+
+  start(): void {
+    this.#d.pubsub.addEventListener('gossipsub:message', this.#onMessage)
+    this.#d.pubsub.subscribe(this.#d.topic)
+  }
+
+  stop(): void {
+    this.#d.pubsub.removeEventListener('gossipsub:message', this.#onMessage)
+    this.#d.pubsub.unsubscribe(this.#d.topic)
+  }
+
+  /** Publishes a message this node stored from a client (gossip's own input is forwarded by gossipsub). */
+  async publish(message: Message): Promise<void> {
+    try {
+      await this.#d.pubsub.publish(this.#d.topic, message.bytes)
+      this.#d.metrics.gossipOut.inc()
+    } catch (error) {
+      // No peers yet is normal for a lone node; sync catches them up later.
+      this.#d.log.debug({ err: error }, 'gossip publish failed')
+    }
+  }
+}

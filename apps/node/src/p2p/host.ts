@@ -1,0 +1,101 @@
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { bootstrap } from '@libp2p/bootstrap'
+import { gossipsub } from '@libp2p/gossipsub'
+import { identify } from '@libp2p/identify'
+import type { PrivateKey } from '@libp2p/interface'
+import { ping } from '@libp2p/ping'
+import { prometheusMetrics } from '@libp2p/prometheus-metrics'
+import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
+import { createLibp2p } from 'libp2p'
+import type { Registry } from 'prom-client'
+import type { FreebirdPubsub } from './gossip.ts'
+import { gossipMessageId } from './gossip.ts'
+
+export interface HostOptions {
+  privateKey: PrivateKey
+  listen: string[]
+  bootstrap: string[]
+  topic: string
+  registry: Registry
+}
+
+/**
+ * Peer scoring: an invalid message costs its sender P4 = weight * count^2
+ * (count decays by 10% a second). Three invalid messages in a burst put a peer
+ * below the graylist threshold: gossipsub then drops everything it sends while
+ * honest peers carry on. Mesh-delivery penalties stay off: a quiet network is
+ * not a misbehaving one. IP colocation is off: a devnet runs on one address.
+ */
+function scoring(topic: string) {
+  return {
+    scoreParams: {
+      IPColocationFactorWeight: 0,
+      topicScoreCap: 100,
+      appSpecificScore: () => 0,
+      topics: {
+        [topic]: {
+          topicWeight: 1,
+          timeInMeshWeight: 0.01,
+          timeInMeshQuantum: 1000,
+          timeInMeshCap: 100,
+          firstMessageDeliveriesWeight: 0.5,
+          firstMessageDeliveriesDecay: 0.9,
+          firstMessageDeliveriesCap: 20,
+          meshMessageDeliveriesWeight: 0,
+          meshMessageDeliveriesDecay: 0.9,
+          meshMessageDeliveriesCap: 10,
+          meshMessageDeliveriesThreshold: 1,
+          meshMessageDeliveriesWindow: 10,
+          meshMessageDeliveriesActivation: 5000,
+          meshFailurePenaltyWeight: 0,
+          meshFailurePenaltyDecay: 0.9,
+          invalidMessageDeliveriesWeight: -10,
+          invalidMessageDeliveriesDecay: 0.9,
+        },
+      },
+    },
+    scoreThresholds: {
+      gossipThreshold: -10,
+      publishThreshold: -50,
+      graylistThreshold: -80,
+      acceptPXThreshold: 10,
+      opportunisticGraftThreshold: 2,
+    },
+  }
+}
+
+/** The node's libp2p host: TCP + WebSockets, noise, yamux, identify, ping, bootstrap, gossipsub. */
+export async function createHost(o: HostOptions) {
+  return createLibp2p({
+    start: false,
+    privateKey: o.privateKey,
+    addresses: { listen: o.listen },
+    transports: [tcp(), webSockets()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    peerDiscovery: o.bootstrap.length > 0 ? [bootstrap({ list: o.bootstrap, timeout: 100 })] : [],
+    connectionManager: { maxConnections: 300 },
+    metrics: prometheusMetrics({
+      registry: o.registry,
+      collectDefaultMetrics: false,
+      preserveExistingMetrics: true,
+    }),
+    services: {
+      identify: identify(),
+      ping: ping(),
+      pubsub: gossipsub({
+        // Every Freebird message is signed by its author: gossipsub's own signature would double the cost.
+        globalSignaturePolicy: 'StrictNoSign',
+        msgIdFn: (msg) => gossipMessageId(msg.data),
+        asyncValidation: true,
+        allowPublishToZeroTopicPeers: true,
+        emitSelf: false,
+        ...scoring(o.topic),
+      }) as unknown as () => FreebirdPubsub,
+    },
+  })
+}
+
+export type Host = Awaited<ReturnType<typeof createHost>>
