@@ -99,6 +99,7 @@ export async function createNode(config: NodeConfig, log: Logger): Promise<Freeb
             peerId: libp2p.peerId.toString(),
             multiaddrs: libp2p.getMultiaddrs().map(String),
             peers: libp2p.getPeers().length,
+            gossipPeers: libp2p.services.pubsub.getSubscribers(topic).length,
           }),
         })
   let httpUrl: string | undefined

@@ -6,7 +6,9 @@ import { idParam } from './params.ts'
 
 /** POST /v1/messages, GET /v1/messages/:id. */
 export function messageRoutes(app: FastifyInstance, ctx: HttpContext): void {
-  app.post('/v1/messages', { bodyLimit: MAX_MESSAGE_BYTES }, async (request, reply) => {
+  // The pipeline checks the size (too_large, counted like every refusal); the
+  // server's own body limit only bounds what a client can make us buffer.
+  app.post('/v1/messages', { bodyLimit: 16 * MAX_MESSAGE_BYTES }, async (request, reply) => {
     const body = request.body
     if (!(body instanceof Uint8Array)) {
       throw new HttpError(

@@ -20,6 +20,7 @@ export function nodeRoutes(app: FastifyInstance, ctx: HttpContext): void {
       messageCount: ctx.store.messageCount,
       stateRoot: toHex(ctx.store.stateRoot),
       peers: live.peers,
+      gossipPeers: live.gossipPeers,
     }
   })
 

@@ -26,6 +26,9 @@ export function createHttpServer(ctx: HttpContext): FastifyInstance {
           : status < 500
             ? 'http.bad_request'
             : 'http.internal'
+    if (request.method === 'POST' && request.url.startsWith('/v1/messages')) {
+      ctx.metrics.messagesRefused.inc({ outcome: 'rejected', code, source: 'http' })
+    }
     return reply.code(status).send({ code, message: status < 500 ? e.message : 'internal error' })
   })
   app.setNotFoundHandler((request, reply) =>

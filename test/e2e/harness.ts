@@ -1,0 +1,148 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+
+const BIN = fileURLToPath(new URL('../../apps/node/bin/freebird.js', import.meta.url))
+
+export interface NodeInfo {
+  peerId: string
+  multiaddrs: string[]
+  network: string
+  messageCount: number
+  stateRoot: string
+  peers: number
+  gossipPeers: number
+}
+
+/** A `freebird node` in its own OS process, on real ports, with data on disk. */
+export class NodeProcess {
+  readonly dataDir: string
+  child!: ChildProcess
+  url = ''
+  peerId = ''
+  multiaddrs: string[] = []
+  logs: Record<string, unknown>[] = []
+  exited!: Promise<number | null>
+
+  constructor(dataDir?: string) {
+    this.dataDir = dataDir ?? mkdtempSync(join(tmpdir(), 'freebird-node-'))
+  }
+
+  /** Starts the process and resolves once it logs 'node started' (its ports are then known). */
+  async start(extra: string[] = [], timeoutMs = 20_000): Promise<this> {
+    this.child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'node',
+        '--data',
+        this.dataDir,
+        '--listen',
+        '/ip4/127.0.0.1/tcp/0',
+        '--http',
+        '127.0.0.1:0',
+        ...extra,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)))
+    const started = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`node did not start in ${timeoutMs} ms`)),
+        timeoutMs,
+      )
+      createInterface({ input: this.child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+        let entry: Record<string, unknown>
+        try {
+          entry = JSON.parse(line)
+        } catch {
+          return
+        }
+        this.logs.push(entry)
+        if (entry.msg === 'node started') {
+          this.url = entry.http as string
+          this.peerId = entry.peerId as string
+          this.multiaddrs = entry.multiaddrs as string[]
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+      let stderr = ''
+      this.child.stderr?.on('data', (d) => {
+        stderr += d
+      })
+      void this.exited.then((code) =>
+        reject(new Error(`node exited (${code}) before starting: ${stderr}`)),
+      )
+    })
+    await started
+    return this
+  }
+
+  async info(): Promise<NodeInfo> {
+    return (await fetch(`${this.url}/v1/info`)).json() as Promise<NodeInfo>
+  }
+
+  async has(id: string): Promise<boolean> {
+    return (await fetch(`${this.url}/v1/messages/${id}`)).status === 200
+  }
+
+  async submit(
+    bytes: Uint8Array,
+  ): Promise<{ status: number; body: { id?: string; code?: string } }> {
+    const response = await fetch(`${this.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: bytes,
+    })
+    return {
+      status: response.status,
+      body: (await response.json()) as { id?: string; code?: string },
+    }
+  }
+
+  async metric(name: string, labels: Record<string, string> = {}): Promise<number> {
+    const text = await (await fetch(`${this.url}/metrics`)).text()
+    let total = 0
+    for (const line of text.split('\n')) {
+      if (!line.startsWith(name)) continue
+      const rest = line.slice(name.length)
+      if (rest[0] !== '{' && rest[0] !== ' ') continue
+      if (Object.entries(labels).every(([k, v]) => rest.includes(`${k}="${v}"`)))
+        total += Number(line.split(' ').at(-1))
+    }
+    return total
+  }
+
+  /** SIGTERM and wait for the exit code. */
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode === null) this.child.kill('SIGTERM')
+    return this.exited
+  }
+
+  async kill(): Promise<void> {
+    this.child.kill('SIGKILL')
+    await this.exited
+  }
+
+  remove(): void {
+    rmSync(this.dataDir, { recursive: true, force: true })
+  }
+}
+
+/** Polls `condition` until it is true; fails after `timeoutMs`. No fixed sleeps. */
+export async function waitFor(
+  condition: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (Date.now() < end) {
+    if (await condition()) return
+    await new Promise((r) => setTimeout(r, 25))
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+}
