@@ -13,7 +13,7 @@ export function createHttpServer(ctx: HttpContext): FastifyInstance {
     { parseAs: 'buffer' },
     (_request, body, done) => done(null, body),
   )
-  app.setErrorHandler((error, _request, reply) => {
+  app.setErrorHandler((error, request, reply) => {
     if (error instanceof HttpError)
       return reply.code(error.status).send({ code: error.code, message: error.message })
     const e = error as { statusCode?: number; code?: string; message: string }
