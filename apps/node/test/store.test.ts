@@ -159,3 +159,13 @@ describe('MessageStore', () => {
     await b.close()
   })
 })
+
+describe('prefixEnd', () => {
+  it('never changes its argument, even a Buffer', async () => {
+    const { prefixEnd } = await import('../src/store/keys.ts')
+    const prefix = Buffer.from([1, 2, 3])
+    expect([...prefixEnd(prefix)]).toEqual([1, 2, 4])
+    expect([...prefix]).toEqual([1, 2, 3])
+    expect([...prefixEnd(Uint8Array.of(1, 0xff))]).toEqual([2])
+  })
+})

@@ -109,7 +109,12 @@ export function encodeCanonical(value: unknown): Uint8Array {
  * Decodes deterministic CBOR of Freebird's subset and refuses every other
  * byte string for the same value: a value has exactly one accepted encoding.
  */
-export function decodeCanonical(bytes: Uint8Array, what: string): unknown {
+export function decodeCanonical(input: Uint8Array, what: string): unknown {
+  // A plain Uint8Array view: decoded byte strings are then Uint8Array on every platform (not Buffer).
+  const bytes =
+    input.constructor === Uint8Array
+      ? input
+      : new Uint8Array(input.buffer, input.byteOffset, input.byteLength)
   try {
     return decode(bytes, {
       ...DECODE_OPTIONS,

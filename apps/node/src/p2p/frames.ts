@@ -15,15 +15,46 @@ function varint(n: number): Uint8Array {
   return Uint8Array.from(out)
 }
 
+/**
+ * Resolves when the stream can take more data. (stream.onDrain() in
+ * @libp2p/utils 7.4 resolves at once after the first drain, which would
+ * leave writers with no backpressure at all.)
+ */
+function waitForDrain(stream: Stream, signal?: AbortSignal): Promise<void> {
+  if (!stream.writableNeedsDrain) return Promise.resolve()
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      stream.removeEventListener('drain', onDrain)
+      stream.removeEventListener('close', onClose as never)
+      signal?.removeEventListener('abort', onAbort)
+    }
+    const onDrain = () => {
+      cleanup()
+      resolve()
+    }
+    const onClose = (event: Event & { error?: Error }) => {
+      cleanup()
+      reject(event.error ?? new Error('stream closed while waiting to write'))
+    }
+    const onAbort = () => {
+      cleanup()
+      reject(signal?.reason)
+    }
+    if (signal?.aborted) return reject(signal.reason)
+    stream.addEventListener('drain', onDrain)
+    stream.addEventListener('close', onClose as never)
+    signal?.addEventListener('abort', onAbort)
+  })
+}
+
 /** Writes one unsigned-varint length-prefixed frame, waiting while the stream's send window is full. */
 export async function writeFrame(
   stream: Stream,
   data: Uint8Array,
   signal?: AbortSignal,
 ): Promise<void> {
-  if (!stream.send(new Uint8ArrayList(varint(data.byteLength), data))) {
-    await stream.onDrain(signal ? { signal } : {})
-  }
+  if (!stream.send(new Uint8ArrayList(varint(data.byteLength), data)))
+    await waitForDrain(stream, signal)
 }
 
 /**

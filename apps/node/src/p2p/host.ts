@@ -33,6 +33,8 @@ function scoring(topic: string) {
     scoreParams: {
       IPColocationFactorWeight: 0,
       topicScoreCap: 100,
+      // Reconnecting does not wash a bad score away.
+      retainScore: 3_600_000,
       appSpecificScore: () => 0,
       topics: {
         [topic]: {

@@ -31,7 +31,7 @@ export function readU64(bytes: Uint8Array, at = 0): number {
 
 /** The first key after every key that starts with `prefix` (for range ends). */
 export function prefixEnd(prefix: Uint8Array): Uint8Array {
-  const end = prefix.slice()
+  const end = Uint8Array.from(prefix) // a copy even when prefix is a Buffer (whose slice is a view)
   for (let i = end.length - 1; i >= 0; i--) {
     if ((end[i] as number) < 0xff) {
       end[i] = (end[i] as number) + 1

@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { createNodeSigner } from '@freebird/node-verifier'
+import {
+  buildPostAdd,
+  decodeCanonical,
+  encodeCanonical,
+  equalBytes,
+  parseNetworkId,
+  toHex,
+} from '@freebird/protocol'
+import { identify } from '@libp2p/identify'
+import { tcp } from '@libp2p/tcp'
+import { lpStream } from '@libp2p/utils'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { NodeProcess } from './harness.ts'
+
+let node: NodeProcess
+let client: Libp2p
+let network: string
+const signer = createNodeSigner(randomBytes(32))
+
+beforeAll(async () => {
+  node = await new NodeProcess().start()
+  network = (await node.info()).network
+  client = await createLibp2p({
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    services: { identify: identify() },
+  })
+  await client.dial(multiaddr(node.multiaddrs[0] as string))
+})
+afterAll(async () => {
+  await client?.stop()
+  await node?.stop()
+  node?.remove()
+})
+
+const open = async (name: string) => {
+  const stream = await client.dialProtocol(
+    multiaddr(node.multiaddrs[0] as string),
+    `/freebird/${network}/${name}`,
+  )
+  return { stream, lp: lpStream(stream, { maxDataLength: 4 * 1024 * 1024 }) }
+}
+const query = async (q: Record<string, unknown>) => {
+  const { stream, lp } = await open('query/1.0.0')
+  await lp.write(encodeCanonical(q))
+  await stream.close()
+  return decodeCanonical((await lp.read()).subarray(), 'answer') as {
+    messages?: Uint8Array[]
+    error?: { code: string }
+  }
+}
+
+describe('light-client protocols over libp2p', () => {
+  it('submit: one answer per frame, in order, with codes', async () => {
+    const post = buildPostAdd({ text: 'over libp2p' }, { network: parseNetworkId(network), signer })
+    const { stream, lp } = await open('submit/1.0.0')
+    for (const frame of [post.bytes, Uint8Array.of(0xff), post.bytes]) await lp.write(frame)
+    await stream.close()
+    const answers = []
+    for (let i = 0; i < 3; i++)
+      answers.push(decodeCanonical((await lp.read()).subarray(), 'answer'))
+    expect(answers).toEqual([
+      { status: 'stored', id: post.id },
+      { status: 'rejected', code: 'invalid.encoding', message: expect.any(String) },
+      { status: 'duplicate', id: post.id },
+    ])
+  })
+
+  it('query: by id, by author, thread, and a typed error for unknown queries', async () => {
+    const net = parseNetworkId(network)
+    const root = buildPostAdd({ text: 'root' }, { network: net, signer })
+    const reply = buildPostAdd({ text: 'reply', parent: root.id }, { network: net, signer })
+    expect((await node.submit(root.bytes)).status).toBe(201)
+    expect((await node.submit(reply.bytes)).status).toBe(201)
+    const byId = await query({ q: 'message', id: root.id })
+    expect(byId.messages?.map(toHex)).toEqual([toHex(root.bytes)])
+    const posts = await query({ q: 'posts', author: signer.publicKey, limit: 10 })
+    expect(posts.messages?.some((m) => equalBytes(m, reply.bytes))).toBe(true)
+    const thread = await query({ q: 'thread', id: root.id })
+    expect(thread.messages?.map(toHex)).toEqual([toHex(root.bytes), toHex(reply.bytes)])
+    expect((await query({ q: 'nope' })).error?.code).toBe('query.unknown')
+    expect((await query({ q: 'posts', author: Uint8Array.of(1) })).error?.code).toBe(
+      'query.invalid',
+    )
+  })
+
+  it('subscribe: streams newly stored messages that match the filter', async () => {
+    const { lp } = await open('subscribe/1.0.0')
+    await lp.write(encodeCanonical({ types: ['post.add'], authors: [signer.publicKey] }))
+    const other = createNodeSigner(randomBytes(32))
+    const net = parseNetworkId(network)
+    const skipped = buildPostAdd({ text: 'not mine' }, { network: net, signer: other })
+    const mine = buildPostAdd({ text: 'live' }, { network: net, signer })
+    // Submit until the subscription is registered (the first frame proves it).
+    const first = lp.read()
+    expect((await node.submit(skipped.bytes)).status).toBe(201)
+    expect((await node.submit(mine.bytes)).status).toBe(201)
+    expect(toHex((await first).subarray())).toBe(toHex(mine.bytes))
+  })
+})
