@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { CliError } from './cli-error.ts'
 
 /** Everything `freebird node` can be told; flags > FREEBIRD_* env > config file > defaults. */
@@ -24,7 +25,8 @@ export const DEFAULTS: NodeConfig = {
   http: '127.0.0.1:8787',
   bootstrap: [],
   logLevel: 'info',
-  verifyThreads: 2,
+  // The main thread decodes and writes; the rest of the cores verify signatures.
+  verifyThreads: Math.max(1, availableParallelism() - 1),
 }
 
 const LISTS = new Set(['listen', 'bootstrap'])

@@ -49,7 +49,7 @@ export function nodeCommand(): Command {
     )
     .option(
       '--verify-threads <n>',
-      'signature verification worker threads [FREEBIRD_VERIFY_THREADS] (default 2)',
+      'signature verification worker threads [FREEBIRD_VERIFY_THREADS] (default: cores - 1, at least 1)',
     )
     .action(async (flags: NodeFlags) => {
       const config = resolveConfig({

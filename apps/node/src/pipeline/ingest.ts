@@ -1,10 +1,4 @@
-import {
-  checkNotFuture,
-  decodeMessage,
-  type Message,
-  toHex,
-  ValidationError,
-} from '@freebird/protocol'
+import { checkNotFuture, decodeMessage, type Message, ValidationError } from '@freebird/protocol'
 import type { ApplyOutcome, MessageStore } from '../store/message-store.ts'
 
 /** Where a message came from (for metrics, and so gossip does not echo its own input). */
@@ -90,7 +84,7 @@ export class Ingest {
     }
     // Same id and signature: the same envelope. (A forged copy of a message has
     // its id but not its signature, and must not share the real one's fate.)
-    const key = toHex(message.id) + toHex(message.signature)
+    const key = latin1(message.id) + latin1(message.signature)
     const same = this.#inflightIds.get(key)
     if (same) {
       this.#release()
@@ -196,6 +190,10 @@ export class Ingest {
       })
     }
   }
+}
+
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
 }
 
 function describe(code: string): string {

@@ -99,10 +99,7 @@ export class MessageStore {
     const tx = new Tx()
     const fingerprint = this.#fingerprint.clone()
     const s = this.#subs
-    await tx.prefetch(
-      s.messages,
-      messages.map((m) => m.id),
-    )
+    await this.#prefetch(tx, messages)
     const outcomes: ApplyOutcome[] = []
     const stored: Message[] = []
     for (const m of messages) {
@@ -118,6 +115,44 @@ export class MessageStore {
     }
     for (const m of stored) onStored?.(m)
     return outcomes
+  }
+
+  /**
+   * Reads, in a few native getMany calls, every row the group's applies will
+   * look up (the messages themselves, tombstones, current winners and their
+   * messages, delegated-key entries): the applies then run from the cache
+   * instead of waiting on one LevelDB read at a time.
+   */
+  async #prefetch(tx: Tx, messages: Message[]): Promise<void> {
+    const s = this.#subs
+    const tombstones: Uint8Array[] = []
+    const winners: Uint8Array[] = []
+    for (const m of messages) {
+      const d = m.data
+      if (d.type === 'post.add') tombstones.push(concat(d.author, m.id))
+      if (d.type === 'post.remove') tombstones.push(concat(d.author, d.body.target))
+      const key = lwwKey(m)
+      if (key) winners.push(key)
+      if (!equalBytes(m.signer, d.author)) winners.push(signerKey(d.author, m.signer))
+    }
+    await Promise.all([
+      tx.prefetch(
+        s.messages,
+        messages.map((m) => m.id),
+      ),
+      tx.prefetch(s.tombstones, tombstones),
+      tx.prefetch(s.winners, winners),
+    ])
+    const ids: Uint8Array[] = []
+    for (const k of winners) {
+      const id = await tx.get(s.winners, k)
+      if (id) ids.push(id)
+    }
+    for (const k of tombstones) {
+      const id = await tx.get(s.tombstones, k)
+      if (id) ids.push(id)
+    }
+    await tx.prefetch(s.messages, ids)
   }
 
   async #apply(tx: Tx, fp: SetFingerprint, m: Message): Promise<ApplyOutcome> {

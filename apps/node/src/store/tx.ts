@@ -1,4 +1,3 @@
-import { toHex } from '@freebird/protocol'
 import type { Sub } from './db.ts'
 
 /**
@@ -14,7 +13,8 @@ export class Tx {
   )[] = []
 
   #id(sub: Sub, key: Uint8Array): string {
-    return `${sub.prefix}${toHex(key)}`
+    // latin1 maps each byte to one char: a unique string key, made natively (hex is 10x slower here).
+    return sub.prefix + Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1')
   }
 
   async get(sub: Sub, key: Uint8Array): Promise<Uint8Array | undefined> {
