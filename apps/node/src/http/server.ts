@@ -5,7 +5,7 @@ import { accountRoutes } from './routes-accounts.ts'
 import { messageRoutes } from './routes-messages.ts'
 import { nodeRoutes } from './routes-node.ts'
 
-/** The node's HTTP API (see docs/openapi.yaml). Every error is { code, message }. */
+/** The node's HTTP API (see docs/openapi.json). Every error is { code, message }. */
 export function createHttpServer(ctx: HttpContext): FastifyInstance {
   const app = Fastify({ bodyLimit: 64 * 1024, logger: false })
   app.addContentTypeParser(
