@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { afterAll, describe, expect, it } from 'vitest'
+import { NodeProcess, waitFor } from './harness.ts'
+
+const BIN = fileURLToPath(new URL('../../apps/node/bin/freebird.js', import.meta.url))
+const run = async (...args: string[]) =>
+  (await promisify(execFile)(process.execPath, [BIN, ...args])).stdout.trim()
+const dir = mkdtempSync(join(tmpdir(), 'freebird-cli-'))
+let node: NodeProcess | undefined
+afterAll(async () => {
+  await node?.stop()
+  node?.remove()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('the freebird CLI against a node process', () => {
+  it('genesis -> node on that network -> keygen -> post and reply, seen on the event stream', async () => {
+    const genesis = join(dir, 'genesis.json')
+    const created = await run('genesis', '--out', genesis, '--network', 'cli-test')
+    const networkId = /id\s+([0-9a-f]{32})/.exec(created)?.[1]
+    node = await new NodeProcess().start(['--genesis', genesis])
+    expect((await node.info()).network).toBe(networkId)
+
+    const key = join(dir, 'me.key')
+    const account = await run('keygen', '--out', key)
+    expect(account).toMatch(/^fb1/)
+    expect(statSync(key).mode & 0o777).toBe(0o600)
+
+    // Listen to the node's Server-Sent Events while posting.
+    const seen: string[] = []
+    const controller = new AbortController()
+    const events = await fetch(`${node.url}/v1/events`, { signal: controller.signal })
+    const reader = (events.body as ReadableStream<Uint8Array>).getReader()
+    const reading = (async () => {
+      let text = ''
+      for (;;) {
+        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }))
+        if (done) return
+        text += new TextDecoder().decode(value)
+        for (const m of text.matchAll(/^id: ([0-9a-f]{64})$/gm))
+          if (!seen.includes(m[1] as string)) seen.push(m[1] as string)
+      }
+    })()
+
+    const id = await run('post', '--key', key, '--node', node.url, 'hello from the CLI')
+    expect(id).toMatch(/^[0-9a-f]{64}$/)
+    const replyId = await run('reply', '--key', key, '--node', node.url, id, 'and a reply')
+    await waitFor(
+      () => seen.includes(id) && seen.includes(replyId),
+      'both messages on the event stream',
+    )
+    controller.abort()
+    await reading
+
+    const thread = (await (await fetch(`${node.url}/v1/posts/${id}/thread`)).json()) as {
+      post: { author: string; body: { text: string } }
+      replies: { id: string }[]
+    }
+    expect(thread.post.author).toBe(account)
+    expect(thread.post.body.text).toBe('hello from the CLI')
+    expect(thread.replies.map((r) => r.id)).toEqual([replyId])
+  })
+
+  it('fails in one line with a code when the node refuses', async () => {
+    const key = join(dir, 'me.key')
+    const failure = await run(
+      'post',
+      '--key',
+      key,
+      '--node',
+      (node as NodeProcess).url,
+      'x'.repeat(1025),
+    ).catch((e) => e)
+    expect(failure.code).toBe(1)
+    expect(failure.stderr.trim()).toMatch(/^freebird: .*\(invalid\.text_length\)$/)
+  })
+})
