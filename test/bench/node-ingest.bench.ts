@@ -1,0 +1,180 @@
+/**
+ * Ingest throughput of ONE `freebird node` process: valid posts per second
+ * decoded, signature-checked and stored (the answer comes after the batch is
+ * on disk), fed (a) over HTTP, POST /v1/messages with many requests in flight
+ * on keep-alive connections, and (b) over the libp2p submit protocol, frames
+ * pipelined on a few streams with a bounded window of unanswered frames.
+ * Each path runs on a fresh node (new data dir). The posts (~200-byte text,
+ * 1,000 authors) are generated and signed before any timing starts.
+ *   node bench/node-ingest.bench.ts
+ * Env: FREEBIRD_BENCH_INGEST_POSTS (100000), FREEBIRD_BENCH_HTTP_CONCURRENCY (256),
+ *      FREEBIRD_BENCH_STREAMS (2), FREEBIRD_BENCH_WINDOW (2000 per stream)
+ */
+import { cpus } from 'node:os'
+import { parseNetworkId } from '@freebird/protocol'
+import {
+  AUTHORS,
+  cpuMeter,
+  createClient,
+  fmt,
+  type LoadResult,
+  makePosts,
+  networkOf,
+  perSecond,
+  postAll,
+  stopNode,
+  submitAll,
+  TEXT_BYTES,
+  withNodes,
+  writeResults,
+} from './node-helpers.ts'
+
+const envInt = (name: string, fallback: number) => {
+  const v = Number(process.env[name] ?? fallback)
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer`)
+  return v
+}
+const POSTS = envInt('FREEBIRD_BENCH_INGEST_POSTS', 100_000)
+const CONCURRENCY = envInt('FREEBIRD_BENCH_HTTP_CONCURRENCY', 256)
+const STREAMS = envInt('FREEBIRD_BENCH_STREAMS', 2)
+const WINDOW = envInt('FREEBIRD_BENCH_WINDOW', 2000)
+const TARGET = 15_000
+// Generous: at 1,000 msg/s 100,000 posts take 100 s.
+const TIMEOUT_MS = Math.max(120_000, POSTS * 2)
+
+interface PathResult {
+  name: string
+  messages: number
+  seconds: number
+  /** Messages answered "stored" per second over the whole run. */
+  opsPerSec: number
+  /** Median, slowest and fastest whole second of the run. */
+  medianSecond: number
+  range: [number, number]
+  target: number
+  statuses: Record<string, number>
+  /** /v1/info messageCount after the run. */
+  messageCount: number
+  /** CPU used during the run, in cores (this machine has 2). */
+  nodeCores: number
+  nodeThreads: Record<string, number>
+  clientCores: number
+  /** Every process on the machine: what else competed for the 2 cores. */
+  machineCores: number
+  setup: string
+}
+
+function summarize(
+  name: string,
+  setup: string,
+  load: LoadResult,
+  stored: number,
+  messageCount: number,
+  cpu: ReturnType<ReturnType<typeof cpuMeter>>,
+): PathResult {
+  const seconds = (load.endedAt - load.startedAt) / 1000
+  const secs = perSecond(load).sort((a, b) => a - b)
+  return {
+    name,
+    messages: POSTS,
+    seconds,
+    opsPerSec: stored / seconds,
+    medianSecond: secs.length ? (secs[Math.floor(secs.length / 2)] as number) : Number.NaN,
+    range: secs.length ? [secs[0] as number, secs.at(-1) as number] : [Number.NaN, Number.NaN],
+    target: TARGET,
+    statuses: load.statuses,
+    messageCount,
+    ...cpu,
+    setup,
+  }
+}
+
+const results: PathResult[] = []
+await withNodes(async (start) => {
+  // ---- (a) HTTP
+  const httpNode = await start()
+  const { network, protocol } = await networkOf(httpNode)
+  const t0 = performance.now()
+  const posts = makePosts(parseNetworkId(network), 0, POSTS, Date.now() - POSTS - 60_000)
+  const genSeconds = (performance.now() - t0) / 1000
+  console.log(
+    `pre-generated ${fmt(POSTS)} posts from ${AUTHORS} authors (${TEXT_BYTES}-byte text, ` +
+      `${posts.bytes[0]?.length} bytes on the wire) in ${fmt(genSeconds, 1)} s, before timing`,
+  )
+
+  const pid = httpNode.child.pid as number
+  let meter = cpuMeter(pid)
+  const http = await postAll(httpNode.url, posts.bytes, CONCURRENCY, TIMEOUT_MS)
+  let cpu = meter()
+  let info = await httpNode.info()
+  results.push(
+    summarize(
+      'HTTP POST /v1/messages',
+      `${CONCURRENCY} requests in flight, ${CONCURRENCY} keep-alive connections (node:http)`,
+      http,
+      http.statuses[201] ?? 0,
+      info.messageCount,
+      cpu,
+    ),
+  )
+  console.log(`  http node stopped: ${await stopNode(httpNode)}`)
+
+  // ---- (b) libp2p submit protocol, fresh node
+  const p2pNode = await start()
+  const client = await createClient()
+  try {
+    meter = cpuMeter(p2pNode.child.pid as number)
+    const p2p = await submitAll(
+      client,
+      p2pNode.multiaddrs[0] as string,
+      protocol,
+      posts.frames,
+      STREAMS,
+      WINDOW,
+      TIMEOUT_MS,
+    )
+    cpu = meter()
+    info = await p2pNode.info()
+    results.push(
+      summarize(
+        'libp2p submit protocol',
+        `${STREAMS} stream(s), window ${WINDOW} unanswered frames each (TCP+noise+yamux)`,
+        p2p,
+        p2p.statuses.stored ?? 0,
+        info.messageCount,
+        cpu,
+      ),
+    )
+  } finally {
+    await client.stop()
+  }
+  console.log(`  libp2p node stopped: ${await stopNode(p2pNode)}`)
+})
+
+console.log(`\nFreebird node ingest, one node process, ${fmt(POSTS)} posts per path\n`)
+const width = Math.max(...results.map((r) => r.name.length))
+for (const r of results) {
+  const verdict = r.opsPerSec >= r.target ? 'met' : 'NOT met'
+  console.log(
+    `  ${r.name.padEnd(width)}  ${fmt(r.opsPerSec).padStart(7)} msg/s stored  ` +
+      `(${fmt(r.seconds, 1)} s; per second median ${fmt(r.medianSecond)}, ${fmt(r.range[0])}..${fmt(r.range[1])})` +
+      `   target >= ${fmt(r.target)}: ${verdict}`,
+  )
+  const answers = Object.entries(r.statuses)
+    .map(([k, v]) => `${k} x ${fmt(v)}`)
+    .join(', ')
+  const count = r.messageCount === r.messages ? 'equals' : 'DIFFERS FROM'
+  console.log(
+    `  ${''.padEnd(width)}  answers: ${answers}; /v1/info messageCount ${fmt(r.messageCount)} ${count} the ${fmt(r.messages)} sent`,
+  )
+  console.log(
+    `  ${''.padEnd(width)}  CPU during the run: node ${fmt(r.nodeCores, 2)} cores, client ${fmt(r.clientCores, 2)}, whole machine ${fmt(r.machineCores, 2)} of ${cpus().length}; ${r.setup}`,
+  )
+  const threads = Object.entries(r.nodeThreads)
+    .filter(([, cores]) => cores >= 0.005)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, cores]) => `${name} ${fmt(cores, 2)}`)
+    .join(', ')
+  console.log(`  ${''.padEnd(width)}  node cores by thread: ${threads}`)
+}
+writeResults('node-ingest', 'Freebird node ingest, one node process', results)

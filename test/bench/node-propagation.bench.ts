@@ -1,0 +1,288 @@
+/**
+ * Propagation latency across 5 `freebird node` processes: posts are submitted
+ * over HTTP to ONE node at a steady 1,000 messages/s for ~10 s; for each, the
+ * time from the submit until it is stored on ALL nodes, observed through each
+ * node's Server-Sent Events stream (GET /v1/events emits a message event after
+ * its batch is on disk). All clocks are this process's performance.now().
+ * The posts are generated and signed before the run.
+ *   node bench/node-propagation.bench.ts
+ * Env: FREEBIRD_BENCH_TOPOLOGY star (default: nodes 2..5 bootstrap to node 1)
+ *      or chain (each node bootstraps to the previous one); posts always go to
+ *      node 5 (a leaf of the star: 2 hops to the other leaves; the far end of
+ *      the chain: 4 hops to node 1). FREEBIRD_BENCH_RATE (1000 msg/s),
+ *      FREEBIRD_BENCH_SECONDS (10).
+ */
+
+import { Agent, request } from 'node:http'
+import { cpus } from 'node:os'
+import { parseNetworkId } from '@freebird/protocol'
+import {
+  cpuMeter,
+  fmt,
+  makePosts,
+  type NodeProcess,
+  networkOf,
+  percentile,
+  procStatus,
+  stopNode,
+  waitFor,
+  withNodes,
+  writeResults,
+} from './node-helpers.ts'
+
+const envInt = (name: string, fallback: number) => {
+  const v = Number(process.env[name] ?? fallback)
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer`)
+  return v
+}
+const NODES = 5
+const TOPOLOGY = process.env.FREEBIRD_BENCH_TOPOLOGY ?? 'star'
+if (TOPOLOGY !== 'star' && TOPOLOGY !== 'chain') throw new Error('topology: star or chain')
+const RATE = envInt('FREEBIRD_BENCH_RATE', 1000)
+const SECONDS = envInt('FREEBIRD_BENCH_SECONDS', 10)
+const TOTAL = RATE * SECONDS
+const TARGET_P99_MS = 100
+/** After the last submit, how long stragglers may take before they count as lost. */
+const DRAIN_MS = 30_000
+
+/** Arrival times of message events on one node's /v1/events stream. */
+function subscribe(node: NodeProcess, index: Map<string, number>, arrivals: Float64Array) {
+  const controller = new AbortController()
+  let extra = 0
+  const connected = new Promise<void>((resolve, reject) => {
+    const req = request(`${node.url}/v1/events`, { signal: controller.signal }, (res) => {
+      if (res.statusCode !== 200) {
+        reject(new Error(`GET /v1/events: ${res.statusCode}`))
+        return
+      }
+      res.setEncoding('utf8')
+      let buffer = ''
+      res.on('data', (chunk: string) => {
+        const at = performance.now()
+        buffer += chunk
+        const end = buffer.lastIndexOf('\n\n')
+        if (end < 0) return
+        const complete = buffer.slice(0, end)
+        buffer = buffer.slice(end + 2)
+        // Events: "id: <hex>\nevent: message\ndata: {...}"; only the id line matters here.
+        for (const line of complete.split('\n')) {
+          if (!line.startsWith('id: ')) continue
+          const i = index.get(line.slice(4))
+          if (i === undefined) extra++
+          else if (Number.isNaN(arrivals[i])) arrivals[i] = at
+        }
+      })
+      res.on('error', () => {})
+      resolve()
+    })
+    req.on('error', (error) => {
+      if (!controller.signal.aborted) reject(error)
+    })
+    req.end()
+  })
+  return { connected, close: () => controller.abort(), extra: () => extra }
+}
+
+interface Summary {
+  count: number
+  p50: number
+  p90: number
+  p99: number
+  max: number
+}
+function summary(values: number[]): Summary {
+  const sorted = Float64Array.from(values).sort()
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? Number.NaN,
+  }
+}
+const ms = (x: number) => `${fmt(x, 1)} ms`
+
+const results = await withNodes(async (start) => {
+  // ---- the network
+  const nodes: NodeProcess[] = [await start()]
+  if (TOPOLOGY === 'star') {
+    const hub = nodes[0]?.multiaddrs[0] as string
+    nodes.push(
+      ...(await Promise.all(Array.from({ length: NODES - 1 }, () => start(['--bootstrap', hub])))),
+    )
+  } else {
+    for (let i = 1; i < NODES; i++)
+      nodes.push(await start(['--bootstrap', nodes[i - 1]?.multiaddrs[0] as string]))
+  }
+  const t0 = performance.now()
+  await waitFor(
+    async () =>
+      (await Promise.all(nodes.map(async (n) => (await n.info()).gossipPeers >= 1))).every(Boolean),
+    'every node to have gossipPeers >= 1',
+    30_000,
+  )
+  const meshMs = performance.now() - t0
+  const entry = nodes[NODES - 1] as NodeProcess
+  const { network } = await networkOf(entry)
+  console.log(
+    `${NODES} node processes, ${TOPOLOGY} (${TOPOLOGY === 'star' ? 'nodes 2..5 bootstrap to node 1' : 'node i bootstraps to node i-1'}); ` +
+      `every node had gossipPeers >= 1 after ${fmt(meshMs)} ms: ` +
+      (await Promise.all(nodes.map(async (n) => (await n.info()).gossipPeers))).join(', '),
+  )
+
+  // ---- posts and subscriptions
+  const posts = makePosts(parseNetworkId(network), 0, TOTAL, Date.now() - TOTAL - 60_000)
+  console.log(
+    `pre-generated ${fmt(TOTAL)} posts (${posts.bytes[0]?.length} bytes each) before the run`,
+  )
+  const index = new Map(posts.ids.map((id, i) => [id, i]))
+  const arrivals = nodes.map(() => new Float64Array(TOTAL).fill(Number.NaN))
+  const subs = nodes.map((n, k) => subscribe(n, index, arrivals[k] as Float64Array))
+  try {
+    await Promise.all(subs.map((s) => s.connected))
+
+    // ---- the paced run: message i is due at i / RATE seconds
+    const submitAt = new Float64Array(TOTAL).fill(Number.NaN)
+    const ackAt = new Float64Array(TOTAL).fill(Number.NaN)
+    const statuses: Record<string, number> = {}
+    const agent = new Agent({ keepAlive: true, maxSockets: 2048 })
+    const { hostname, port } = new URL(entry.url)
+    const post = (i: number) => {
+      const body = posts.bytes[i] as Uint8Array
+      submitAt[i] = performance.now()
+      const req = request(
+        {
+          agent,
+          host: hostname,
+          port,
+          method: 'POST',
+          path: '/v1/messages',
+          headers: { 'content-type': 'application/octet-stream', 'content-length': body.length },
+          timeout: DRAIN_MS,
+        },
+        (res) => {
+          res.resume()
+          res.on('end', () => {
+            ackAt[i] = performance.now()
+            statuses[res.statusCode ?? 0] = (statuses[res.statusCode ?? 0] ?? 0) + 1
+          })
+        },
+      )
+      req.on('timeout', () => req.destroy(new Error('no answer')))
+      req.on('error', () => {
+        statuses.error = (statuses.error ?? 0) + 1
+      })
+      req.end(body)
+    }
+    const meters = nodes.map((n) => cpuMeter(n.child.pid as number))
+    const runStart = performance.now()
+    let sent = 0
+    let lateMax = 0
+    while (sent < TOTAL) {
+      const now = performance.now()
+      const due = Math.min(TOTAL, Math.floor(((now - runStart) * RATE) / 1000) + 1)
+      if (due > sent) lateMax = Math.max(lateMax, now - runStart - (sent * 1000) / RATE)
+      while (sent < due) post(sent++)
+      await new Promise((r) => setTimeout(r, 1))
+    }
+    const sendSeconds = (performance.now() - runStart) / 1000
+    const allStored = () => {
+      let n = 0
+      for (let i = 0; i < TOTAL; i++) if (arrivals.every((a) => !Number.isNaN(a[i]))) n++
+      return n
+    }
+    const drainStart = performance.now()
+    await waitFor(() => allStored() === TOTAL, 'every message on every node', DRAIN_MS).catch(
+      (error: Error) => console.log(`  ${error.message}`),
+    )
+    const cpu = meters.map((m) => m())
+    agent.destroy()
+    const drainMs = performance.now() - drainStart
+
+    // ---- figures
+    const latencies: number[] = []
+    for (let i = 0; i < TOTAL; i++) {
+      let last = 0
+      for (const a of arrivals) last = Math.max(last, (a[i] as number) - (submitAt[i] as number))
+      if (!Number.isNaN(last)) latencies.push(last)
+    }
+    const all = summary(latencies)
+    const perNode = arrivals.map((a) => {
+      const v: number[] = []
+      for (let i = 0; i < TOTAL; i++)
+        if (!Number.isNaN(a[i])) v.push((a[i] as number) - (submitAt[i] as number))
+      return summary(v)
+    })
+    const acks: number[] = []
+    for (let i = 0; i < TOTAL; i++)
+      if (!Number.isNaN(ackAt[i])) acks.push((ackAt[i] as number) - (submitAt[i] as number))
+    // p99 of the messages submitted in each second of the run (a trend, or a bad second).
+    const bySecond: number[][] = Array.from({ length: SECONDS }, () => [])
+    for (let i = 0; i < TOTAL; i++) {
+      const s = Math.floor(((submitAt[i] as number) - runStart) / 1000)
+      let last = 0
+      for (const a of arrivals) last = Math.max(last, (a[i] as number) - (submitAt[i] as number))
+      if (!Number.isNaN(last) && s < SECONDS) bySecond[s]?.push(last)
+    }
+    const infos = await Promise.all(nodes.map((n) => n.info()))
+    const rss = nodes.map((n) => procStatus(n.child.pid as number).rssBytes)
+    return {
+      topology: TOPOLOGY,
+      nodes: NODES,
+      entryNode: NODES,
+      rate: RATE,
+      submitted: TOTAL,
+      sendSeconds,
+      worstSubmitLagMs: lateMax,
+      httpStatuses: statuses,
+      reachedAll: all.count,
+      latencyToAllMs: all,
+      target: { p99Ms: TARGET_P99_MS, met: all.count === TOTAL && all.p99 <= TARGET_P99_MS },
+      perNodeMs: perNode,
+      httpAckMs: summary(acks),
+      p99BySecondMs: bySecond.map((v) => summary(v).p99),
+      drainMs,
+      messageCounts: infos.map((i) => i.messageCount),
+      stateRootsEqual: new Set(infos.map((i) => i.stateRoot)).size === 1,
+      unexpectedEvents: subs.map((s) => s.extra()),
+      nodeCores: cpu.map((c) => c.nodeCores),
+      machineCores: cpu[0]?.machineCores ?? Number.NaN,
+      nodeRssBytes: rss,
+      meshReadyMs: meshMs,
+    }
+  } finally {
+    // Close the event streams first: a node's HTTP server waits for open connections when it stops.
+    for (const s of subs) s.close()
+    const stops = await Promise.all(nodes.map((n) => stopNode(n)))
+    console.log(`  nodes stopped: ${stops.join('; ')}`)
+  }
+})
+
+const r = results
+console.log(
+  `\nFreebird propagation, ${r.nodes} node processes (${r.topology}) on ${cpus().length} cores, ` +
+    `${fmt(r.rate)} msg/s for ${fmt(r.sendSeconds, 1)} s over HTTP to node ${r.entryNode}\n`,
+)
+const l = r.latencyToAllMs
+console.log(
+  `  submit -> stored on all ${r.nodes}: p50 ${ms(l.p50)}, p90 ${ms(l.p90)}, p99 ${ms(l.p99)}, max ${ms(l.max)}` +
+    `   target p99 <= ${r.target.p99Ms} ms: ${r.target.met ? 'met' : 'NOT met'}`,
+)
+console.log(
+  `  reached all nodes: ${fmt(r.reachedAll)} of ${fmt(r.submitted)}; HTTP answers ${JSON.stringify(r.httpStatuses)}; ` +
+    `messageCount per node ${r.messageCounts.join(', ')}; state roots ${r.stateRootsEqual ? 'equal' : 'DIFFER'}`,
+)
+console.log(
+  `  HTTP answer (stored on node ${r.entryNode}): p50 ${ms(r.httpAckMs.p50)}, p99 ${ms(r.httpAckMs.p99)}, max ${ms(r.httpAckMs.max)}`,
+)
+r.perNodeMs.forEach((s, k) => {
+  console.log(
+    `  node ${k + 1}${k + 1 === r.entryNode ? ' (entry)' : ''}: p50 ${ms(s.p50)}, p99 ${ms(s.p99)}, max ${ms(s.max)}; ` +
+      `CPU ${fmt(r.nodeCores[k] as number, 2)} cores, RSS ${fmt((r.nodeRssBytes[k] as number) / 2 ** 20)} MiB`,
+  )
+})
+console.log(`  p99 by second of the run: ${r.p99BySecondMs.map((x) => fmt(x)).join(', ')} ms`)
+console.log(
+  `  whole machine ${fmt(r.machineCores, 2)} cores busy of ${cpus().length}; pacing: worst submit lag ${ms(r.worstSubmitLagMs)}`,
+)
+writeResults('node-propagation', 'Freebird propagation across node processes', [r])
