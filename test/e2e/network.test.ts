@@ -91,7 +91,12 @@ describe('a node process restarted with its data', () => {
     const post = buildPostAdd({ text: 'still here' }, { network, signer })
     expect((await node.submit(post.bytes)).status).toBe(201)
     const before = await node.info()
+    // An open event stream must not hold the node up: SIGTERM still exits 0, promptly.
+    const events = await fetch(`${node.url}/v1/events`)
+    expect(events.status).toBe(200)
+    const stopping = Date.now()
     expect(await node.stop()).toBe(0)
+    expect(Date.now() - stopping).toBeLessThan(8_000)
     await node.start()
     const after = await node.info()
     expect(after.peerId).toBe(before.peerId)

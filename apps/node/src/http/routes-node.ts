@@ -30,7 +30,12 @@ export function nodeRoutes(app: FastifyInstance, ctx: HttpContext): void {
     return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics())
   })
 
-  // Server-Sent Events: one `message` event per newly stored message.
+  // Server-Sent Events: one `message` event per newly stored message. Open
+  // streams are ended when the server closes, or they would hold it open.
+  const streams = new Set<() => void>()
+  app.addHook('onClose', async () => {
+    for (const close of streams) close()
+  })
   app.get('/v1/events', (request, reply) => {
     reply.hijack()
     const res = reply.raw
@@ -52,8 +57,10 @@ export function nodeRoutes(app: FastifyInstance, ctx: HttpContext): void {
     const close = () => {
       clearInterval(heartbeat)
       ctx.events.off('stored', send)
+      streams.delete(close)
       res.end()
     }
+    streams.add(close)
     ctx.events.on('stored', send)
     request.raw.on('close', close)
   })

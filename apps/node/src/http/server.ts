@@ -7,7 +7,8 @@ import { nodeRoutes } from './routes-node.ts'
 
 /** The node's HTTP API (see docs/openapi.json). Every error is { code, message }. */
 export function createHttpServer(ctx: HttpContext): FastifyInstance {
-  const app = Fastify({ bodyLimit: 64 * 1024, logger: false })
+  // forceCloseConnections: idle keep-alive connections do not delay a shutdown.
+  const app = Fastify({ bodyLimit: 64 * 1024, logger: false, forceCloseConnections: true })
   app.addContentTypeParser(
     'application/octet-stream',
     { parseAs: 'buffer' },

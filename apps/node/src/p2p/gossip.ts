@@ -104,6 +104,9 @@ export class Gossip {
 
   /** Publishes a message this node stored from a client (gossip's own input is forwarded by gossipsub). */
   async publish(message: Message): Promise<void> {
+    // With nobody on the topic there is no one to tell (sync catches peers up
+    // later), and publishing would only fill gossipsub's caches.
+    if (this.#d.pubsub.getSubscribers(this.#d.topic).length === 0) return
     try {
       await this.#d.pubsub.publish(this.#d.topic, message.bytes)
       this.#d.metrics.gossipOut.inc()

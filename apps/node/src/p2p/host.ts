@@ -94,6 +94,9 @@ export async function createHost(o: HostOptions) {
         asyncValidation: true,
         allowPublishToZeroTopicPeers: true,
         emitSelf: false,
+        // Ids of seen messages are kept this long to drop duplicates (the store
+        // dedups too). The default 2 minutes holds ~1 GiB at a few thousand msg/s.
+        seenTTL: 30_000,
         ...scoring(o.topic),
       }) as unknown as () => FreebirdPubsub,
     },
