@@ -49,6 +49,11 @@ export class NodeProcess {
       { stdio: ['ignore', 'pipe', 'pipe'] },
     )
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)))
+    // If the test runner dies first, its nodes die with it.
+    const child = this.child
+    const reap = () => child.kill('SIGKILL')
+    process.once('exit', reap)
+    void this.exited.then(() => process.off('exit', reap))
     const started = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`node did not start in ${timeoutMs} ms`)),

@@ -53,8 +53,18 @@ export async function writeFrame(
   data: Uint8Array,
   signal?: AbortSignal,
 ): Promise<void> {
-  if (!stream.send(new Uint8ArrayList(varint(data.byteLength), data)))
-    await waitForDrain(stream, signal)
+  await writeFrames(stream, [data], signal)
+}
+
+/** Writes several frames in one send (one socket write instead of one each). */
+export async function writeFrames(
+  stream: Stream,
+  frames: Uint8Array[],
+  signal?: AbortSignal,
+): Promise<void> {
+  const list = new Uint8ArrayList()
+  for (const data of frames) list.append(varint(data.byteLength), data)
+  if (!stream.send(list)) await waitForDrain(stream, signal)
 }
 
 /**

@@ -12,7 +12,7 @@ import type { Logger } from '../logger.ts'
 import type { Ingest } from '../pipeline/ingest.ts'
 import { followKey, profileKey } from '../store/keys.ts'
 import type { MessageStore } from '../store/message-store.ts'
-import { readFrames, writeFrame } from './frames.ts'
+import { readFrames, writeFrame, writeFrames } from './frames.ts'
 import { queryProtocol, submitProtocol, subscribeProtocol } from './names.ts'
 
 export interface ProtocolDeps {
@@ -88,23 +88,59 @@ export class LightClientProtocols {
     ])
   }
 
-  /** Frames of envelopes in; one result frame per envelope out, in order. */
+  /**
+   * Frames of envelopes in; one result frame per envelope out, in order.
+   * Answers that are ready together go out in one write.
+   */
   async #submit(stream: Stream): Promise<void> {
-    let writing = Promise.resolve()
+    const ready = new Map<number, Uint8Array>()
+    let received = 0
+    let sent = 0
+    let inputDone = false
+    let wake: (() => void) | undefined
+    // One writer: sends every answer that is ready, in order, then sleeps until the next.
+    const writer = (async () => {
+      for (;;) {
+        if (ready.has(sent)) {
+          const batch: Uint8Array[] = []
+          for (let answer = ready.get(sent); answer; answer = ready.get(sent)) {
+            ready.delete(sent++)
+            batch.push(answer)
+          }
+          await writeFrames(stream, batch)
+          continue
+        }
+        if (inputDone && sent === received) return
+        await new Promise<void>((resolve) => {
+          wake = resolve
+        })
+      }
+    })()
+    const notify = () => {
+      const w = wake
+      wake = undefined
+      w?.()
+    }
     for await (const frame of readFrames(stream, 8 * 1024)) {
-      const answer = this.#d.ingest
+      const index = received++
+      void this.#d.ingest
         .submit(frame, 'libp2p')
-        .then((r) =>
-          encodeCanonical(
+        .then(
+          (r) =>
             r.status === 'stored' || r.status === 'duplicate'
               ? { status: r.status, id: r.id }
               : { status: r.status, code: r.code, message: r.message },
-          ),
+          // Every frame gets its answer, or the writer would wait for it forever.
+          (error) => ({ status: 'ignored', code: 'node.error', message: String(error) }),
         )
-      // Answers go out in order, as each resolves; submissions keep streaming in meanwhile.
-      writing = writing.then(async () => writeFrame(stream, await answer))
+        .then((answer) => {
+          ready.set(index, encodeCanonical(answer))
+          notify()
+        })
     }
-    await writing
+    inputDone = true
+    notify()
+    await writer
     await stream.close()
   }
 

@@ -14,10 +14,10 @@ interface Pending {
 }
 
 /**
- * Verifies signatures on worker threads, in batches: one postMessage per up to
- * `maxBatch` signatures keeps the messaging cost per signature small. Batches
- * go to the worker with the least outstanding work; a batch is sent as soon as
- * the main thread is idle (setImmediate), so a lone message waits for nothing.
+ * Verifies signatures on worker threads, in batches. A worker with nothing to
+ * do gets work at once (a lone message waits for nothing); while every worker
+ * is busy, requests accumulate and go out as one batch when a worker frees
+ * up, so under load one postMessage carries hundreds of signatures.
  */
 export class VerifyPool {
   readonly #workers: { worker: Worker; inflight: number }[] = []
@@ -28,7 +28,7 @@ export class VerifyPool {
   readonly #maxBatch: number
 
   constructor(options: VerifyPoolOptions = {}) {
-    this.#maxBatch = options.maxBatch ?? 256
+    this.#maxBatch = options.maxBatch ?? 1024
     const file = new URL(
       import.meta.url.endsWith('.ts') ? './verify-worker.ts' : './verify-worker.js',
       import.meta.url,
@@ -38,6 +38,8 @@ export class VerifyPool {
       const slot = { worker, inflight: 0 }
       worker.on('message', ({ seq, verdicts }: { seq: number; verdicts: Uint8Array }) => {
         slot.inflight--
+        // A worker is free: what accumulated meanwhile goes out now, as one batch.
+        this.#flush()
         const pending = this.#waiting.get(seq) ?? []
         this.#waiting.delete(seq)
         pending.forEach((p, j) => {
@@ -56,17 +58,22 @@ export class VerifyPool {
   verify(message: Message): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ message, pending: { resolve, reject } })
-      if (this.#queue.length >= this.#maxBatch) this.#flush()
-      else if (!this.#scheduled) {
+      if (!this.#scheduled) {
+        // Let the rest of this tick's requests join the batch.
         this.#scheduled = true
-        setImmediate(() => this.#flush())
+        setImmediate(() => {
+          this.#scheduled = false
+          this.#flush()
+        })
       }
     })
   }
 
+  /** Sends queued work to idle workers (or to any worker once a full batch waits). */
   #flush(): void {
-    this.#scheduled = false
     while (this.#queue.length > 0) {
+      const idle = this.#workers.find((w) => w.inflight === 0)
+      if (!idle && this.#queue.length < this.#maxBatch) return
       const items = this.#queue.splice(0, this.#maxBatch)
       const batch = new Uint8Array(items.length * 128)
       items.forEach(({ message }, i) => {
