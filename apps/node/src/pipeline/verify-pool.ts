@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads'
+import { createNodeVerifier } from '@freebird/node-verifier'
 import type { Message } from '@freebird/protocol'
 
 export interface VerifyPoolOptions {
@@ -6,6 +7,8 @@ export interface VerifyPoolOptions {
   threads?: number
   /** Most signatures per batch sent to a worker. */
   maxBatch?: number
+  /** Batches this small are checked on the calling thread when the workers are idle. */
+  inlineMax?: number
 }
 
 interface Pending {
@@ -26,9 +29,12 @@ export class VerifyPool {
   #scheduled = false
   #seq = 0
   readonly #maxBatch: number
+  readonly #inlineMax: number
+  readonly #inline = createNodeVerifier()
 
   constructor(options: VerifyPoolOptions = {}) {
     this.#maxBatch = options.maxBatch ?? 1024
+    this.#inlineMax = options.inlineMax ?? 8
     const file = new URL(
       import.meta.url.endsWith('.ts') ? './verify-worker.ts' : './verify-worker.js',
       import.meta.url,
@@ -71,6 +77,14 @@ export class VerifyPool {
 
   /** Sends queued work to idle workers (or to any worker once a full batch waits). */
   #flush(): void {
+    // A handful of signatures costs less to check right here than one thread
+    // hand-off (a wake-up costs ~0.2 ms of CPU on small VMs; a check ~0.06 ms).
+    if (this.#queue.length <= this.#inlineMax && this.#workers.every((w) => w.inflight === 0)) {
+      for (const { message, pending } of this.#queue.splice(0)) {
+        pending.resolve(this.#inline(message.signer, message.id, message.signature))
+      }
+      return
+    }
     while (this.#queue.length > 0) {
       const idle = this.#workers.find((w) => w.inflight === 0)
       if (!idle && this.#queue.length < this.#maxBatch) return
