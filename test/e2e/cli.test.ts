@@ -66,6 +66,32 @@ describe('the freebird CLI against a node process', () => {
     expect(thread.replies.map((r) => r.id)).toEqual([replyId])
   })
 
+  it('refuses to start, in one line and promptly, on a port or data dir already in use', async () => {
+    const port = new URL((node as NodeProcess).url).port
+    const busyPort = await run(
+      'node',
+      '--data',
+      join(dir, 'other'),
+      '--listen',
+      '/ip4/127.0.0.1/tcp/0',
+      '--http',
+      `127.0.0.1:${port}`,
+    ).catch((e) => e)
+    expect(busyPort.code).toBe(1)
+    expect(busyPort.stderr.trim()).toMatch(/^freebird: .*\(node\.address_in_use\)$/)
+    const busyData = await run(
+      'node',
+      '--data',
+      (node as NodeProcess).dataDir,
+      '--listen',
+      '/ip4/127.0.0.1/tcp/0',
+      '--http',
+      '127.0.0.1:0',
+    ).catch((e) => e)
+    expect(busyData.code).toBe(1)
+    expect(busyData.stderr.trim()).toMatch(/^freebird: .*\(node\.data_locked\)$/)
+  })
+
   it('fails in one line with a code when the node refuses', async () => {
     const key = join(dir, 'me.key')
     const failure = await run(

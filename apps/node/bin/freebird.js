@@ -8,7 +8,8 @@ if (major < 22) {
   process.exit(1)
 }
 import('../dist/cli.js').then(
-  (cli) => cli.main(process.argv),
+  // When the command is done, leave even if a stray handle would keep the process up.
+  (cli) => cli.main(process.argv).then(() => setTimeout(() => process.exit(), 1000).unref()),
   (error) => {
     const missing = error?.code === 'ERR_MODULE_NOT_FOUND'
     process.stderr.write(

@@ -1,7 +1,8 @@
 import { Command } from 'commander'
-import { resolveConfig } from '../config.ts'
-import { createLogger } from '../logger.ts'
-import { createNode } from '../node.ts'
+import { CliError } from '../cli-error.ts'
+import { type NodeConfig, resolveConfig } from '../config.ts'
+import { createLogger, type Logger } from '../logger.ts'
+import { createNode, type FreebirdNode } from '../node.ts'
 
 const collect = (value: string, previous: string[] = []) => [...previous, value]
 
@@ -14,6 +15,30 @@ interface NodeFlags {
   config?: string
   logLevel?: string
   verifyThreads?: string
+}
+
+/** Starts the node; the usual reasons it cannot start become one-line errors with a code. */
+async function startNode(config: NodeConfig, log: Logger): Promise<FreebirdNode> {
+  let node: FreebirdNode | undefined
+  try {
+    node = await createNode(config, log)
+    await node.start()
+    return node
+  } catch (error) {
+    // Whatever did start (worker threads, libp2p, LevelDB) must not keep the process up.
+    await node?.stop().catch(() => {})
+    const e = error as { code?: string; cause?: { code?: string }; message?: string }
+    if (e.code === 'EADDRINUSE') {
+      throw new CliError('node.address_in_use', `a listen address is already in use: ${e.message}`)
+    }
+    if (e.code === 'LEVEL_DATABASE_NOT_OPEN' || e.cause?.code === 'LEVEL_LOCKED') {
+      throw new CliError(
+        'node.data_locked',
+        `cannot open ${config.data}: is another node using it? (${e.cause ?? e.message})`,
+      )
+    }
+    throw error
+  }
 }
 
 /** `freebird node`: runs a full node until SIGINT/SIGTERM. */
@@ -63,8 +88,7 @@ export function nodeCommand(): Command {
         ...(flags.verifyThreads ? { verifyThreads: Number(flags.verifyThreads) } : {}),
       })
       const log = createLogger(config.logLevel)
-      const node = await createNode(config, log)
-      await node.start()
+      const node = await startNode(config, log)
       if (process.stdout.isTTY) {
         process.stdout.write(
           [

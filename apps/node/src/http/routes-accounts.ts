@@ -79,7 +79,10 @@ export function accountRoutes(app: FastifyInstance, ctx: HttpContext): void {
       if (!root) throw new HttpError(404, 'http.not_found', 'no post with that id')
       const node = async (bytes: Uint8Array) => {
         const m = ctx.store.decode(bytes)
-        return { ...json(bytes), reactions: await ctx.store.reactionCounts(m.id) }
+        return {
+          id: m.id,
+          json: { ...messageToJson(m), reactions: await ctx.store.reactionCounts(m.id) },
+        }
       }
       // Breadth-first over replies, up to `limit` posts in all; each lists its parent.
       const replies = []
@@ -89,14 +92,14 @@ export function accountRoutes(app: FastifyInstance, ctx: HttpContext): void {
         for (const parent of frontier) {
           for (const bytes of await ctx.store.repliesOf(parent, limit - replies.length)) {
             const reply = await node(bytes)
-            replies.push(reply)
-            next.push(ctx.store.decode(bytes).id)
+            replies.push(reply.json)
+            next.push(reply.id)
             if (replies.length >= limit) break
           }
         }
         frontier = next
       }
-      return { post: await node(root), replies }
+      return { post: (await node(root)).json, replies }
     },
   )
 }

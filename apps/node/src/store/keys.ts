@@ -1,22 +1,12 @@
-import { type Message, utf8 } from '@freebird/protocol'
+import { concatBytes as concat, type Message, utf8 } from '@freebird/protocol'
+
+export { concat }
 
 /**
  * Binary keys of the store's sublevels. Fixed-width parts first, so prefix
  * scans (all posts of an author, all replies of a post) are range reads and
  * big-endian timestamps sort in time order.
  */
-
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  let n = 0
-  for (const p of parts) n += p.length
-  const out = new Uint8Array(n)
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
-}
 
 /** 8-byte big-endian timestamp. */
 export function u64(n: number): Uint8Array {

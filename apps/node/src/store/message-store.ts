@@ -10,7 +10,7 @@ import {
 } from '@freebird/protocol'
 import { type Db, openDb, type Sub, type Sublevels } from './db.ts'
 import { SetFingerprint } from './fingerprint.ts'
-import { concat, lwwKey, prefixEnd, signerKey, u64 } from './keys.ts'
+import { concat, lwwKey, prefixEnd, readU64, signerKey, u64 } from './keys.ts'
 import { Tx } from './tx.ts'
 
 const EMPTY = new Uint8Array(0)
@@ -25,8 +25,6 @@ export type ApplyOutcome =
   | { status: 'ignored'; code: string }
   /** Never valid (its delegated key was removed). */
   | { status: 'rejected'; code: string }
-
-export type StoreListener = (message: Message) => void
 
 /**
  * The node's message set and the indexes derived from it, in one LevelDB.
@@ -50,10 +48,7 @@ export class MessageStore {
   static async open(path: string, network: Uint8Array): Promise<MessageStore> {
     const { db, subs } = await openDb(path)
     const [sum, count] = await subs.meta.getMany([META_SUM, META_COUNT])
-    const fingerprint = new SetFingerprint(
-      sum ?? new Uint8Array(32),
-      count ? Number(readCount(count)) : 0,
-    )
+    const fingerprint = new SetFingerprint(sum ?? new Uint8Array(32), count ? readU64(count) : 0)
     return new MessageStore(db, subs, network, fingerprint)
   }
 
@@ -82,38 +77,32 @@ export class MessageStore {
    * A group is split before any signer.remove, whose revocation walks the
    * store and so must see everything before it committed.
    */
-  async applyGroup(messages: Message[], onStored?: StoreListener): Promise<ApplyOutcome[]> {
+  async applyGroup(messages: Message[]): Promise<ApplyOutcome[]> {
     const outcomes: ApplyOutcome[] = []
     let start = 0
     for (let i = 0; i <= messages.length; i++) {
       const split =
         i === messages.length || (messages[i]?.data.type === 'signer.remove' && i > start)
       if (!split) continue
-      outcomes.push(...(await this.#applyRun(messages.slice(start, i), onStored)))
+      outcomes.push(...(await this.#applyRun(messages.slice(start, i))))
       start = i
     }
     return outcomes
   }
 
-  async #applyRun(messages: Message[], onStored?: StoreListener): Promise<ApplyOutcome[]> {
+  async #applyRun(messages: Message[]): Promise<ApplyOutcome[]> {
     const tx = new Tx()
     const fingerprint = this.#fingerprint.clone()
     const s = this.#subs
     await this.#prefetch(tx, messages)
     const outcomes: ApplyOutcome[] = []
-    const stored: Message[] = []
-    for (const m of messages) {
-      const outcome = await this.#apply(tx, fingerprint, m)
-      outcomes.push(outcome)
-      if (outcome.status === 'stored') stored.push(m)
-    }
+    for (const m of messages) outcomes.push(await this.#apply(tx, fingerprint, m))
     if (tx.size > 0) {
       tx.put(s.meta, META_SUM, fingerprint.sum)
-      tx.put(s.meta, META_COUNT, writeCount(fingerprint.count))
+      tx.put(s.meta, META_COUNT, u64(fingerprint.count))
       await this.#db.batch(tx.ops as never)
       this.#fingerprint = fingerprint
     }
-    for (const m of stored) onStored?.(m)
     return outcomes
   }
 
@@ -359,28 +348,23 @@ export class MessageStore {
     return id ? this.#subs.messages.get(id) : undefined
   }
 
-  async followingOf(author: Uint8Array, limit: number): Promise<Uint8Array[]> {
-    const targets: Uint8Array[] = []
-    for await (const row of this.#subs.following.keys({
-      gte: author,
-      lt: prefixEnd(author),
-      limit,
-    })) {
-      targets.push(row.subarray(32))
-    }
-    return targets
+  /** Accounts an account follows. */
+  followingOf(author: Uint8Array, limit: number): Promise<Uint8Array[]> {
+    return this.#suffixes(this.#subs.following, author, limit)
   }
 
-  async followersOf(target: Uint8Array, limit: number): Promise<Uint8Array[]> {
-    const authors: Uint8Array[] = []
-    for await (const row of this.#subs.followers.keys({
-      gte: target,
-      lt: prefixEnd(target),
-      limit,
-    })) {
-      authors.push(row.subarray(32))
+  /** Accounts that follow an account. */
+  followersOf(target: Uint8Array, limit: number): Promise<Uint8Array[]> {
+    return this.#suffixes(this.#subs.followers, target, limit)
+  }
+
+  /** The rest of each key that starts with `prefix`. */
+  async #suffixes(sub: Sub, prefix: Uint8Array, limit: number): Promise<Uint8Array[]> {
+    const out: Uint8Array[] = []
+    for await (const row of sub.keys({ gte: prefix, lt: prefixEnd(prefix), limit })) {
+      out.push(row.subarray(prefix.length))
     }
-    return authors
+    return out
   }
 
   /** Messages in (timestamp, id) order from a timestamp on (what sync and catch-up read). */
@@ -406,12 +390,4 @@ export class MessageStore {
     const values = await this.#subs.messages.getMany(ids)
     return values.filter((v): v is Uint8Array => v !== undefined)
   }
-}
-
-function writeCount(n: number): Uint8Array {
-  return u64(n)
-}
-
-function readCount(bytes: Uint8Array): bigint {
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0)
 }
