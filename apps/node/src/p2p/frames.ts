@@ -1,5 +1,4 @@
 import type { Stream } from '@libp2p/interface'
-import { LengthPrefixedDecoder } from '@libp2p/utils'
 import { Uint8ArrayList } from 'uint8arraylist'
 
 /** Largest frame any Freebird stream protocol accepts (a query answer of many messages). */
@@ -80,10 +79,7 @@ export async function* readFrames(
 ): AsyncGenerator<Uint8Array> {
   // While paused, yamux may still deliver the window it granted (up to 16 MiB).
   stream.maxReadBufferLength = Math.max(stream.maxReadBufferLength, 17 * 1024 * 1024)
-  const decoder = new LengthPrefixedDecoder({
-    maxDataLength: maxFrameBytes,
-    maxBufferSize: stream.maxReadBufferLength + maxFrameBytes + 16,
-  })
+  const decoder = new FrameDecoder(maxFrameBytes)
   const queue: Uint8Array[] = []
   let queued = 0
   let done = false
@@ -96,8 +92,9 @@ export async function* readFrames(
   }
   const onMessage = (event: { data: Uint8Array | Uint8ArrayList }) => {
     try {
-      for (const frame of decoder.decode(event.data)) {
-        const bytes = frame.subarray()
+      for (const bytes of decoder.push(
+        event.data instanceof Uint8Array ? event.data : event.data.subarray(),
+      )) {
         queue.push(bytes)
         queued += bytes.byteLength
       }
@@ -146,5 +143,51 @@ export async function* readFrames(
     stream.removeEventListener('message', onMessage as never)
     stream.removeEventListener('end', onEnd)
     stream.removeEventListener('close', onClose as never)
+  }
+}
+
+/**
+ * Splits a byte stream into varint-length-prefixed frames. Keeps the partial
+ * frame as one contiguous buffer: a chunk list would be searched per byte.
+ */
+export class FrameDecoder {
+  #pending: Uint8Array = new Uint8Array(0)
+  readonly #max: number
+
+  constructor(maxFrameBytes: number) {
+    this.#max = maxFrameBytes
+  }
+
+  /** The complete frames that `chunk` finishes; throws on a frame over the limit. */
+  push(chunk: Uint8Array): Uint8Array[] {
+    let buf = chunk
+    if (this.#pending.length > 0) {
+      buf = new Uint8Array(this.#pending.length + chunk.length)
+      buf.set(this.#pending)
+      buf.set(chunk, this.#pending.length)
+    }
+    const frames: Uint8Array[] = []
+    let at = 0
+    for (;;) {
+      let length = 0
+      let shift = 1
+      let i = at
+      for (; i < buf.length && i < at + 8; i++) {
+        const b = buf[i] as number
+        length += (b & 0x7f) * shift
+        shift *= 128
+        if (b < 0x80) break
+      }
+      if (i >= buf.length) break // the length prefix is not complete yet
+      if (i === at + 8 || length > this.#max)
+        throw new Error(`frame larger than ${this.#max} bytes`)
+      const start = i + 1
+      if (start + length > buf.length) break
+      frames.push(buf.subarray(start, start + length))
+      at = start + length
+    }
+    // Copy the tail so a small partial frame does not pin a large chunk.
+    this.#pending = new Uint8Array(buf.subarray(at))
+    return frames
   }
 }
