@@ -57,6 +57,11 @@ export function report(file: string, title: string, results: Result[]): void {
         : `   target >= ${r.target.toLocaleString('en-US')}: ${r.opsPerSec >= r.target ? 'met' : 'NOT met'}`
     console.log(`  ${r.name.padEnd(width)}  ${figure} msg/s ${spread}${target}`.trimEnd())
   }
+  writeResults(file, title, results)
+}
+
+/** Writes test/bench/results/<file>.json with the machine's description. */
+export function writeResults(file: string, title: string, results: unknown): void {
   const out = new URL(`results/${file}.json`, import.meta.url)
   const machine = {
     cpu: cpus()[0]?.model,

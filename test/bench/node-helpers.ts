@@ -4,9 +4,8 @@
  * client, /proc readings and a results writer in the style of harness.ts.
  * Every node runs as its own OS process (test/e2e/harness.ts) on 127.0.0.1.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { Agent, request } from 'node:http'
-import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
@@ -485,19 +484,13 @@ export const fmt = (x: number, digits = 0) =>
 export const mib = (bytes: number) => `${fmt(bytes / 1024 / 1024, 1)} MiB`
 
 /** Writes test/bench/results/<file>.json like harness.ts's report(), with free-form results. */
-export function writeResults(file: string, title: string, results: unknown): void {
-  const out = new URL(`results/${file}.json`, import.meta.url)
-  const machine = {
-    cpu: cpus()[0]?.model,
-    cores: cpus().length,
-    node: process.version,
-    openssl: process.versions.openssl,
-  }
-  writeFileSync(
-    out,
-    `${JSON.stringify({ title, date: new Date().toISOString(), machine, results }, null, 2)}\n`,
-  )
-  console.log(`\n  written to ${out.pathname}`)
+export { writeResults } from './harness.ts'
+
+/** A positive integer from the environment (benchmark sizes and rates). */
+export function envInt(name: string, fallback: number): number {
+  const v = Number(process.env[name] ?? fallback)
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer`)
+  return v
 }
 
 /** The network id (bytes) and submit protocol of a running node. */

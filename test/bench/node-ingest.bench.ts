@@ -16,6 +16,7 @@ import {
   AUTHORS,
   cpuMeter,
   createClient,
+  envInt,
   fmt,
   type LoadResult,
   makePosts,
@@ -29,11 +30,6 @@ import {
   writeResults,
 } from './node-helpers.ts'
 
-const envInt = (name: string, fallback: number) => {
-  const v = Number(process.env[name] ?? fallback)
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer`)
-  return v
-}
 const POSTS = envInt('FREEBIRD_BENCH_INGEST_POSTS', 100_000)
 const CONCURRENCY = envInt('FREEBIRD_BENCH_HTTP_CONCURRENCY', 256)
 const STREAMS = envInt('FREEBIRD_BENCH_STREAMS', 2)

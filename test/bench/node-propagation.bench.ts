@@ -18,6 +18,7 @@ import { cpus } from 'node:os'
 import { parseNetworkId } from '@freebird/protocol'
 import {
   cpuMeter,
+  envInt,
   fmt,
   makePosts,
   type NodeProcess,
@@ -30,11 +31,6 @@ import {
   writeResults,
 } from './node-helpers.ts'
 
-const envInt = (name: string, fallback: number) => {
-  const v = Number(process.env[name] ?? fallback)
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer`)
-  return v
-}
 const NODES = 5
 const TOPOLOGY = process.env.FREEBIRD_BENCH_TOPOLOGY ?? 'star'
 if (TOPOLOGY !== 'star' && TOPOLOGY !== 'chain') throw new Error('topology: star or chain')
