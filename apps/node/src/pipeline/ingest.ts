@@ -32,6 +32,8 @@ interface Entry {
   message: Message
   source: IngestSource
   verdict?: boolean
+  /** The check itself failed (not the signature): the message is not judged. */
+  verifyFailed?: boolean
   verified: Promise<void>
   resolve: (result: IngestResult) => void
 }
@@ -103,6 +105,7 @@ export class Ingest {
           },
           () => {
             entry.verdict = false
+            entry.verifyFailed = true
           },
         ),
       }
@@ -139,6 +142,15 @@ export class Ingest {
         const group = this.#queue.splice(0, n)
         const valid = group.filter((e) => {
           if (e.verdict) return true
+          if (e.verifyFailed) {
+            e.resolve({
+              status: 'ignored',
+              code: 'node.verify_unavailable',
+              message: 'the signature could not be checked now',
+              id: e.message.id,
+            })
+            return false
+          }
           e.resolve({
             status: 'rejected',
             code: 'invalid.signature',

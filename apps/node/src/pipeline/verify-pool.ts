@@ -23,7 +23,7 @@ interface Pending {
  * up, so under load one postMessage carries hundreds of signatures.
  */
 export class VerifyPool {
-  readonly #workers: { worker: Worker; inflight: number }[] = []
+  readonly #workers: { worker: Worker; inflight: number; seqs: Set<number> }[] = []
   readonly #waiting = new Map<number, Pending[]>()
   #queue: { message: Message; pending: Pending }[] = []
   #scheduled = false
@@ -41,9 +41,10 @@ export class VerifyPool {
     )
     for (let i = 0; i < (options.threads ?? 2); i++) {
       const worker = new Worker(file)
-      const slot = { worker, inflight: 0 }
+      const slot = { worker, inflight: 0, seqs: new Set<number>() }
       worker.on('message', ({ seq, verdicts }: { seq: number; verdicts: Uint8Array }) => {
         slot.inflight--
+        slot.seqs.delete(seq)
         // A worker is free: what accumulated meanwhile goes out now, as one batch.
         this.#flush()
         const pending = this.#waiting.get(seq) ?? []
@@ -53,8 +54,14 @@ export class VerifyPool {
         })
       })
       worker.on('error', (error) => {
-        for (const list of this.#waiting.values()) for (const p of list) p.reject(error)
-        this.#waiting.clear()
+        // A dead worker leaves the pool (its batches fail; later work goes to
+        // the others, or is checked inline when none is left).
+        for (const seq of slot.seqs) {
+          for (const p of this.#waiting.get(seq) ?? []) p.reject(error)
+          this.#waiting.delete(seq)
+        }
+        this.#workers.splice(this.#workers.indexOf(slot), 1)
+        void worker.terminate()
       })
       this.#workers.push(slot)
     }
@@ -79,7 +86,8 @@ export class VerifyPool {
   #flush(): void {
     // A handful of signatures costs less to check right here than one thread
     // hand-off (a wake-up costs ~0.2 ms of CPU on small VMs; a check ~0.06 ms).
-    if (this.#queue.length <= this.#inlineMax && this.#workers.every((w) => w.inflight === 0)) {
+    const small = this.#queue.length <= this.#inlineMax
+    if (this.#workers.length === 0 || (small && this.#workers.every((w) => w.inflight === 0))) {
       for (const { message, pending } of this.#queue.splice(0)) {
         pending.resolve(this.#inline(message.signer, message.id, message.signature))
       }
@@ -102,6 +110,7 @@ export class VerifyPool {
         items.map((i) => i.pending),
       )
       slot.inflight++
+      slot.seqs.add(seq)
       slot.worker.postMessage({ seq, batch }, [batch.buffer])
     }
   }
