@@ -247,6 +247,7 @@ export class LightClientProtocols {
       wake?.()
     }
     this.#d.events.on('stored', onStored)
+    gone.signal.addEventListener('abort', () => wake?.(), { once: true })
     try {
       while (!gone.signal.aborted) {
         const m = backlog.shift()
@@ -256,12 +257,13 @@ export class LightClientProtocols {
         }
         await new Promise<void>((resolve) => {
           wake = resolve
-          gone.signal.addEventListener('abort', () => resolve(), { once: true })
         })
         wake = undefined
       }
     } finally {
       this.#d.events.off('stored', onStored)
+      // Detaches the frame reader's listeners (nothing more is read from a subscriber).
+      await frames.return(undefined)
       if (stream.status === 'open')
         await stream.close({ signal: AbortSignal.timeout(5_000) }).catch(() => {})
     }
