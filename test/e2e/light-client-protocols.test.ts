@@ -104,4 +104,18 @@ describe('light-client protocols over libp2p', () => {
     expect((await node.submit(mine.bytes)).status).toBe(201)
     expect(toHex((await first).subarray())).toBe(toHex(mine.bytes))
   })
+
+  it('survives hostile streams: a malformed filter, a submit reset mid-answer', async () => {
+    const net = parseNetworkId(network)
+    const bad = await open('subscribe/1.0.0')
+    await bad.lp.write(encodeCanonical({ authors: 1 }))
+    await expect(bad.lp.read()).rejects.toThrow()
+    const reset = await open('submit/1.0.0')
+    await reset.lp.write(buildPostAdd({ text: 'then gone' }, { network: net, signer }).bytes)
+    reset.stream.abort(new Error('bye'))
+    // The node is still up and still storing and answering.
+    const after = buildPostAdd({ text: 'still alive' }, { network: net, signer })
+    expect((await node.submit(after.bytes)).status).toBe(201)
+    expect((await node.info()).messageCount).toBeGreaterThan(0)
+  })
 })

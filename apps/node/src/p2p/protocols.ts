@@ -26,6 +26,44 @@ export interface ProtocolDeps {
 
 type Query = Record<string, unknown>
 const MAX_LIMIT = 500
+/** Unanswered submissions one stream may have; beyond it the stream stops being read. */
+const SUBMIT_WINDOW = 1024
+
+interface Filter {
+  authors?: Uint8Array[]
+  types?: string[]
+  parent?: Uint8Array
+}
+
+/** A subscribe filter, checked: a peer's malformed filter must fail its stream, not the node. */
+function parseFilter(value: unknown): Filter {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new QueryError('query.invalid', 'a filter is a map')
+  }
+  const f = value as Record<string, unknown>
+  for (const key of Object.keys(f)) {
+    if (key !== 'authors' && key !== 'types' && key !== 'parent') {
+      throw new QueryError('query.invalid', `unknown filter key "${key}"`)
+    }
+  }
+  const list = <T>(v: unknown, ok: (x: unknown) => x is T): T[] | undefined => {
+    if (v === undefined) return undefined
+    if (!Array.isArray(v) || v.length > 1000 || !v.every(ok)) {
+      throw new QueryError('query.invalid', 'filter lists must be arrays of at most 1,000 items')
+    }
+    return v
+  }
+  const filter: Filter = {}
+  const authors = list(
+    f.authors,
+    (x): x is Uint8Array => x instanceof Uint8Array && x.length === 32,
+  )
+  const types = list(f.types, (x): x is string => typeof x === 'string')
+  if (authors) filter.authors = authors
+  if (types) filter.types = types
+  if (f.parent !== undefined) filter.parent = bytesField(f, 'parent', 32)
+  return filter
+}
 
 class QueryError extends FreebirdError<string> {
   override name = 'QueryError'
@@ -98,6 +136,7 @@ export class LightClientProtocols {
     let sent = 0
     let inputDone = false
     let wake: (() => void) | undefined
+    let space: (() => void) | undefined
     // One writer: sends every answer that is ready, in order, then sleeps until the next.
     const writer = (async () => {
       for (;;) {
@@ -108,6 +147,8 @@ export class LightClientProtocols {
             batch.push(answer)
           }
           await writeFrames(stream, batch)
+          space?.()
+          space = undefined
           continue
         }
         if (inputDone && sent === received) return
@@ -116,12 +157,25 @@ export class LightClientProtocols {
         })
       }
     })()
+    // A peer that resets the stream must end this handler, not the node.
+    let writerFailed = false
+    writer.catch(() => {
+      writerFailed = true
+      space?.()
+    })
     const notify = () => {
       const w = wake
       wake = undefined
       w?.()
     }
     for await (const frame of readFrames(stream, 8 * 1024)) {
+      if (writerFailed) break
+      // Backpressure: with SUBMIT_WINDOW answers outstanding, stop reading until some go out.
+      while (received - sent >= SUBMIT_WINDOW && !writerFailed) {
+        await new Promise<void>((resolve) => {
+          space = resolve
+        })
+      }
       const index = received++
       void this.#d.ingest
         .submit(frame, 'libp2p')
@@ -141,7 +195,7 @@ export class LightClientProtocols {
     inputDone = true
     notify()
     await writer
-    await stream.close()
+    if (stream.status === 'open') await stream.close()
   }
 
   /** One query frame in, one answer frame out. */
@@ -222,11 +276,7 @@ export class LightClientProtocols {
     const frames = readFrames(stream, 64 * 1024)
     const first = await frames.next()
     if (first.done) return
-    const filter = decodeCanonical(first.value, 'filter') as {
-      authors?: Uint8Array[]
-      types?: string[]
-      parent?: Uint8Array
-    }
+    const filter = parseFilter(decodeCanonical(first.value, 'filter'))
     const matches = (m: Message) =>
       (!filter.authors || filter.authors.some((a) => equalBytes(a, m.data.author))) &&
       (!filter.types || filter.types.includes(m.data.type)) &&

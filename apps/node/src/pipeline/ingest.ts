@@ -64,9 +64,10 @@ export class Ingest {
   }
 
   async submit(bytes: Uint8Array, source: IngestSource): Promise<IngestResult> {
-    if (this.#inflight >= this.#o.maxInflight) {
+    while (this.#inflight >= this.#o.maxInflight && !this.#closed) {
       await new Promise<void>((resolve) => this.#admissionWaiters.push(resolve))
     }
+    if (this.#closed) return STOPPING
     this.#inflight++
     let message: Message | undefined
     try {
@@ -177,7 +178,12 @@ export class Ingest {
         valid.forEach((e, i) => {
           const outcome = outcomes[i] as ApplyOutcome
           const id = e.message.id
-          if (outcome.status === 'stored') this.#o.onStored?.(e.message, e.source)
+          if (outcome.status === 'stored') {
+            // A listener's failure (a subscriber, gossip) must not stop the writer.
+            try {
+              this.#o.onStored?.(e.message, e.source)
+            } catch {}
+          }
           e.resolve(
             outcome.status === 'stored' || outcome.status === 'duplicate'
               ? { status: outcome.status, id }
@@ -193,15 +199,15 @@ export class Ingest {
   /** Stops taking work; what is queued is answered as ignored (it may come again). */
   close(): void {
     this.#closed = true
-    for (const e of this.#queue.splice(0)) {
-      e.resolve({
-        status: 'ignored',
-        code: 'node.stopping',
-        message: 'the node is stopping',
-        id: e.message.id,
-      })
-    }
+    for (const e of this.#queue.splice(0)) e.resolve({ ...STOPPING, id: e.message.id })
+    for (const wake of this.#admissionWaiters.splice(0)) wake()
   }
+}
+
+const STOPPING: IngestResult = {
+  status: 'ignored',
+  code: 'node.stopping',
+  message: 'the node is stopping',
 }
 
 function latin1(bytes: Uint8Array): string {
