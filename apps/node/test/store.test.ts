@@ -169,3 +169,43 @@ describe('prefixEnd', () => {
     expect([...prefixEnd(Uint8Array.of(1, 0xff))]).toEqual([2])
   })
 })
+
+describe('MessageStore: revocations converge', () => {
+  it('a delegated removal, revoked, brings the post back on every node', async () => {
+    const add = buildSignerAdd({ key: app.publicKey, expiresAt: T0 + 1000 }, as(alice, T0))
+    const post = buildPostAdd({ text: 'hidden, then back' }, as(alice, T0 + 1))
+    const removal = buildPostRemove({ target: post.id }, viaApp(T0 + 2))
+    const revoke = buildSignerRemove({ key: app.publicKey }, as(alice, T0 + 3))
+    const a = (await open()).store
+    const b = (await open()).store
+    for (const m of [add, post, removal]) await a.applyGroup([m])
+    expect(await a.postsBy(alice.publicKey, 10)).toEqual([])
+    await a.applyGroup([revoke])
+    await b.applyGroup([add, revoke, post, removal])
+    for (const store of [a, b])
+      expect(ids(await store.postsBy(alice.publicKey, 10), store)).toEqual([toHex(post.id)])
+    expect(toHex(a.stateRoot)).toBe(toHex(b.stateRoot))
+    expect(a.messageCount).toBe(b.messageCount)
+  })
+
+  it('a root removal deletes the content for good', async () => {
+    const { store } = await open()
+    const post = buildPostAdd({ text: 'gone' }, as(alice, T0))
+    await store.applyGroup([post, buildPostRemove({ target: post.id }, as(alice, T0 + 1))])
+    expect(await store.getMessage(post.id)).toBeUndefined()
+    expect(await store.applyGroup([post])).toEqual([{ status: 'ignored', code: 'post.removed' }])
+  })
+
+  it('a newer signer.add with a shorter expiry drops what the key signed after it, in any order', async () => {
+    const long = buildSignerAdd({ key: app.publicKey, expiresAt: T0 + 1_000_000 }, as(alice, T0))
+    const short = buildSignerAdd({ key: app.publicKey, expiresAt: T0 + 50 }, as(alice, T0 + 5))
+    const name = buildProfileSet({ field: 'name', value: 'by-app' }, viaApp(T0 + 100))
+    const a = (await open()).store
+    const b = (await open()).store
+    for (const m of [long, name, short]) await a.applyGroup([m])
+    for (const m of [short, long, name]) await b.applyGroup([m])
+    for (const store of [a, b])
+      expect(await store.winner(profileKey(alice.publicKey, 'name'))).toBeUndefined()
+    expect(toHex(a.stateRoot)).toBe(toHex(b.stateRoot))
+  })
+})

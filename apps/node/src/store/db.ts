@@ -17,11 +17,11 @@ export interface Sublevels {
   posts: Sub
   /** parent id || timestamp || id -> '' for visible replies. */
   replies: Sub
-  /** author || target post id -> id of the winning post.remove. */
+  /** author || target post id -> 1 byte: 1 = a root-signed removal (content deleted), 0 = delegated only (hidden). */
   tombstones: Sub
   /** conflict key -> id of the winning message (profile, reaction, follow, signer). */
   winners: Sub
-  /** conflict key || id -> '' for every candidate (to find the next winner on revocation). */
+  /** conflict key || id -> '' for every candidate, removals included (to recompute after a revocation). */
   candidates: Sub
   /** target || kind || author -> '' for active reactions (counted by range scan). */
   reactions: Sub

@@ -31,7 +31,7 @@ export function prefixEnd(prefix: Uint8Array): Uint8Array {
   return concat(prefix, Uint8Array.of(0xff))
 }
 
-const KIND = { profile: 1, reaction: 2, follow: 3, signer: 4 } as const
+const KIND = { profile: 1, reaction: 2, follow: 3, signer: 4, removal: 5 } as const
 
 /**
  * Binary conflict key of a last-writer-wins message (profile, reaction,
@@ -67,4 +67,9 @@ export function profileKey(author: Uint8Array, field: string): Uint8Array {
 
 export function followKey(author: Uint8Array, target: Uint8Array): Uint8Array {
   return concat(Uint8Array.of(KIND.follow), author, target)
+}
+
+/** Candidate-row prefix of the removals of one post (author, target), to recompute its tombstone. */
+export function tombstoneKey(author: Uint8Array, target: Uint8Array): Uint8Array {
+  return concat(Uint8Array.of(KIND.removal), author, target)
 }

@@ -10,10 +10,13 @@ import {
 } from '@freebird/protocol'
 import { type Db, openDb, type Sub, type Sublevels } from './db.ts'
 import { SetFingerprint } from './fingerprint.ts'
-import { concat, lwwKey, prefixEnd, readU64, signerKey, u64 } from './keys.ts'
+import { concat, lwwKey, prefixEnd, readU64, signerKey, tombstoneKey, u64 } from './keys.ts'
 import { Tx } from './tx.ts'
 
 const EMPTY = new Uint8Array(0)
+/** Tombstone flags: a root-signed removal deleted the content; delegated ones only hide it. */
+const ROOT_REMOVED = 1
+const DELEGATED_REMOVED = 0
 const META_SUM = Uint8Array.of(1)
 const META_COUNT = Uint8Array.of(2)
 
@@ -74,15 +77,15 @@ export class MessageStore {
 
   /**
    * Applies valid (signature-checked) messages in order, in one atomic batch.
-   * A group is split before any signer.remove, whose revocation walks the
-   * store and so must see everything before it committed.
+   * A group is split before any signer.add/remove, whose re-check of the
+   * key's messages walks the store and so must see everything before it committed.
    */
   async applyGroup(messages: Message[]): Promise<ApplyOutcome[]> {
     const outcomes: ApplyOutcome[] = []
     let start = 0
     for (let i = 0; i <= messages.length; i++) {
       const split =
-        i === messages.length || (messages[i]?.data.type === 'signer.remove' && i > start)
+        i === messages.length || (!!messages[i]?.data.type.startsWith('signer.') && i > start)
       if (!split) continue
       outcomes.push(...(await this.#applyRun(messages.slice(start, i))))
       start = i
@@ -137,10 +140,6 @@ export class MessageStore {
       const id = await tx.get(s.winners, k)
       if (id) ids.push(id)
     }
-    for (const k of tombstones) {
-      const id = await tx.get(s.tombstones, k)
-      if (id) ids.push(id)
-    }
     await tx.prefetch(s.messages, ids)
   }
 
@@ -158,15 +157,16 @@ export class MessageStore {
           : { status: 'ignored', code: error.code }
       }
     }
-    if (d.type === 'post.add' && (await tx.get(s.tombstones, concat(d.author, m.id)))) {
-      return { status: 'ignored', code: 'post.removed' }
-    }
+    // A root-signed removal deleted the post for good; a delegated one only hides it.
+    const tombstone =
+      d.type === 'post.add' ? await tx.get(s.tombstones, concat(d.author, m.id)) : undefined
+    if (tombstone?.[0] === ROOT_REMOVED) return { status: 'ignored', code: 'post.removed' }
 
     this.#insert(tx, fp, m)
     if (delegated) tx.put(s.bySigner, concat(d.author, m.signer, m.id), EMPTY)
     switch (d.type) {
       case 'post.add':
-        this.#addPostIndexes(tx, m as Message<'post.add'>)
+        if (!tombstone) this.#addPostIndexes(tx, m as Message<'post.add'>)
         break
       case 'post.remove':
         await this.#applyPostRemove(tx, fp, m as Message<'post.remove'>)
@@ -205,19 +205,39 @@ export class MessageStore {
     if (d.body.parent) tx.del(this.#subs.replies, concat(d.body.parent, u64(d.timestamp), m.id))
   }
 
-  /** Remove-wins: the post's content leaves the set for good; the tombstone stays. */
+  /**
+   * Remove-wins: the post is hidden and a tombstone kept. A root-signed
+   * removal also deletes the post's content for good (the root key is never
+   * revoked); a delegated one keeps the bytes, because revoking that key
+   * brings the post back, and every node must then still have it.
+   */
   async #applyPostRemove(tx: Tx, fp: SetFingerprint, m: Message<'post.remove'>): Promise<void> {
     const s = this.#subs
-    const key = concat(m.data.author, m.data.body.target)
+    const { author, body } = m.data
+    const key = concat(author, body.target)
+    const root = equalBytes(m.signer, author)
+    tx.put(s.candidates, concat(tombstoneKey(author, body.target), m.id), EMPTY)
     const current = await tx.get(s.tombstones, key)
-    const currentMsg = current ? await this.#load(tx, current) : undefined
-    if (!currentMsg || messageWins(m, currentMsg)) tx.put(s.tombstones, key, m.id)
-    const postBytes = await tx.get(s.messages, m.data.body.target)
-    if (!postBytes) return
-    const post = this.decode(postBytes)
-    if (post.data.type !== 'post.add' || !equalBytes(post.data.author, m.data.author)) return
-    this.#delete(tx, fp, post)
-    this.#removePostIndexes(tx, post as Message<'post.add'>)
+    const flag = current?.[0] === ROOT_REMOVED || root ? ROOT_REMOVED : DELEGATED_REMOVED
+    tx.put(s.tombstones, key, Uint8Array.of(flag))
+    const post = await this.#load(tx, body.target)
+    if (post?.data.type !== 'post.add' || !equalBytes(post.data.author, author)) return
+    if (!current) this.#removePostIndexes(tx, post as Message<'post.add'>)
+    if (root) this.#delete(tx, fp, post)
+  }
+
+  /** After a delegated removal is revoked: the remaining removals decide; with none, the post shows again. */
+  async #recomputeTombstone(tx: Tx, author: Uint8Array, target: Uint8Array): Promise<void> {
+    const s = this.#subs
+    const key = tombstoneKey(author, target)
+    for await (const row of s.candidates.keys({ gte: key, lt: prefixEnd(key) })) {
+      if (await tx.get(s.messages, row.subarray(key.length))) return
+    }
+    tx.del(s.tombstones, concat(author, target))
+    const post = await this.#load(tx, target)
+    if (post?.data.type === 'post.add' && equalBytes(post.data.author, author)) {
+      this.#addPostIndexes(tx, post as Message<'post.add'>)
+    }
   }
 
   async #applyLww(tx: Tx, fp: SetFingerprint, m: Message): Promise<void> {
@@ -232,8 +252,15 @@ export class MessageStore {
     this.#effects(tx, m, +1)
     if (m.data.type === 'signer.add' || m.data.type === 'signer.remove') {
       this.#signerCache.delete(toHex(key))
-      if (m.data.type === 'signer.remove')
-        await this.#revoke(tx, fp, m.data.author, m.data.body.key)
+      // The key's entry changed: what it signed must still be authorized by the new one.
+      const entry = signerSetOf([m])
+      await this.#recheck(
+        tx,
+        fp,
+        m.data.author,
+        m.data.body.key,
+        (x) => authorizeSigner(x, entry) === null,
+      )
     }
   }
 
@@ -256,8 +283,18 @@ export class MessageStore {
     }
   }
 
-  /** Every message the key signed for the author leaves the set; the next winners show. */
-  async #revoke(tx: Tx, fp: SetFingerprint, author: Uint8Array, key: Uint8Array): Promise<void> {
+  /**
+   * Messages the key signed for the author that `keep` no longer authorizes
+   * leave the set (a removal: all of them; a narrower signer.add: those past
+   * its expiry or scope); the next winners show, removed posts come back.
+   */
+  async #recheck(
+    tx: Tx,
+    fp: SetFingerprint,
+    author: Uint8Array,
+    key: Uint8Array,
+    keep: (m: Message) => boolean,
+  ): Promise<void> {
     const s = this.#subs
     const prefix = concat(author, key)
     for await (const row of s.bySigner.keys({ gte: prefix, lt: prefixEnd(prefix) })) {
@@ -265,8 +302,15 @@ export class MessageStore {
       const bytes = await tx.get(s.messages, id)
       if (!bytes) continue
       const m = this.decode(bytes)
+      if (keep(m)) continue
       this.#delete(tx, fp, m)
       if (m.data.type === 'post.add') this.#removePostIndexes(tx, m as Message<'post.add'>)
+      if (m.data.type === 'post.remove') {
+        const target = (m as Message<'post.remove'>).data.body.target
+        tx.del(s.candidates, concat(tombstoneKey(author, target), m.id))
+        await this.#recomputeTombstone(tx, author, target)
+        continue
+      }
       const k = lwwKey(m)
       if (!k) continue
       tx.del(s.candidates, concat(k, m.id))
