@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
+import { multiaddr } from '@multiformats/multiaddr'
 import { CliError } from './cli-error.ts'
 
 /** Everything `freebird node` can be told; flags > FREEBIRD_* env > config file > defaults. */
@@ -87,6 +88,21 @@ export function resolveConfig(
     if (key === 'config' || value === undefined) continue
     if (Array.isArray(value) && value.length === 0) continue
     ;(merged as unknown as Record<string, unknown>)[key] = value
+  }
+  for (const [name, list] of [
+    ['listen', merged.listen],
+    ['bootstrap', merged.bootstrap],
+  ] as const) {
+    for (const text of list) {
+      try {
+        multiaddr(text)
+      } catch (error) {
+        throw new CliError(
+          'config.invalid',
+          `${name}: "${text}" is not a multiaddr (${(error as Error).message})`,
+        )
+      }
+    }
   }
   const threads = Number(merged.verifyThreads)
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) {

@@ -55,13 +55,22 @@ export async function createNode(config: NodeConfig, log: Logger): Promise<Freeb
   events.setMaxListeners(10_000)
   const pool = new VerifyPool({ threads: config.verifyThreads })
   const topic = topicOf(network)
-  const libp2p = await createHost({
-    privateKey: await loadOrCreatePeerKey(config.data),
-    listen: config.listen,
-    bootstrap: config.bootstrap,
-    topic,
-    registry: metrics.registry,
-  })
+  let libp2p: Awaited<ReturnType<typeof createHost>>
+  try {
+    libp2p = await createHost({
+      privateKey: await loadOrCreatePeerKey(config.data),
+      listen: config.listen,
+      bootstrap: config.bootstrap,
+      topic,
+      registry: metrics.registry,
+    })
+  } catch (error) {
+    // A bad --listen or --bootstrap: release what exists, report a one-line error.
+    await pool.close()
+    await store.close()
+    const message = error instanceof Error ? error.message : String(error)
+    throw new CliError('config.invalid', `cannot set up libp2p: ${message}`)
+  }
   let gossip: Gossip | undefined
   const ingest = new Ingest({
     store,

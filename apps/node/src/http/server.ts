@@ -8,7 +8,17 @@ import { nodeRoutes } from './routes-node.ts'
 /** The node's HTTP API (see docs/openapi.json). Every error is { code, message }. */
 export function createHttpServer(ctx: HttpContext): FastifyInstance {
   // forceCloseConnections: idle keep-alive connections do not delay a shutdown.
-  const app = Fastify({ bodyLimit: 64 * 1024, logger: false, forceCloseConnections: true })
+  const app = Fastify({
+    bodyLimit: 64 * 1024,
+    logger: false,
+    forceCloseConnections: true,
+    // Malformed URLs and the like get the same { code, message } as every other error.
+    frameworkErrors: (error, _request, reply) => {
+      void reply
+        .code(400 as never)
+        .send({ code: 'http.bad_request', message: error.message } as never)
+    },
+  })
   app.addContentTypeParser(
     'application/octet-stream',
     { parseAs: 'buffer' },

@@ -25,6 +25,17 @@ export interface ProtocolDeps {
 }
 
 type Query = Record<string, unknown>
+
+/** Aborts a stream that stays silent (nothing received) for `ms`: idle peers do not hold streams forever. */
+function idleTimeout(stream: Stream, ms: number): Stream {
+  let timer = setTimeout(() => stream.abort(new Error('idle timeout')), ms)
+  stream.addEventListener('message', () => {
+    clearTimeout(timer)
+    timer = setTimeout(() => stream.abort(new Error('idle timeout')), ms)
+  })
+  stream.addEventListener('close', () => clearTimeout(timer), { once: true })
+  return stream
+}
 const MAX_LIMIT = 500
 /** Unanswered submissions one stream may have; beyond it the stream stops being read. */
 const SUBMIT_WINDOW = 1024
@@ -112,8 +123,8 @@ export class LightClientProtocols {
         },
         { maxInboundStreams: 256 },
       )
-    await handle(submitProtocol(network), (s) => this.#submit(s))
-    await handle(queryProtocol(network), (s) => this.#query(s))
+    await handle(submitProtocol(network), (s) => this.#submit(idleTimeout(s, 60_000)))
+    await handle(queryProtocol(network), (s) => this.#query(idleTimeout(s, 10_000)))
     await handle(subscribeProtocol(network), (s) => this.#subscribe(s))
   }
 
@@ -275,7 +286,10 @@ export class LightClientProtocols {
   async #subscribe(stream: Stream): Promise<void> {
     const frames = readFrames(stream, 64 * 1024)
     const first = await frames.next()
-    if (first.done) return
+    if (first.done) {
+      if (stream.status === 'open') await stream.close().catch(() => {})
+      return
+    }
     const filter = parseFilter(decodeCanonical(first.value, 'filter'))
     const matches = (m: Message) =>
       (!filter.authors || filter.authors.some((a) => equalBytes(a, m.data.author))) &&

@@ -87,7 +87,16 @@ export class MessageStore {
       const split =
         i === messages.length || (!!messages[i]?.data.type.startsWith('signer.') && i > start)
       if (!split) continue
-      outcomes.push(...(await this.#applyRun(messages.slice(start, i))))
+      const run = messages.slice(start, i)
+      try {
+        outcomes.push(...(await this.#applyRun(run)))
+      } catch {
+        // This run's batch was not written (earlier runs were): say so for each of its messages.
+        this.#signerCache.clear()
+        outcomes.push(
+          ...run.map((): ApplyOutcome => ({ status: 'ignored', code: 'store.unavailable' })),
+        )
+      }
       start = i
     }
     return outcomes
@@ -341,6 +350,8 @@ export class MessageStore {
     const k = signerKey(author, key)
     const hex = toHex(k)
     if (this.#signerCache.has(hex)) return this.#signerCache.get(hex) ?? undefined
+    // Unknown keys are cached too: bound the cache so random keys cannot grow it forever.
+    if (this.#signerCache.size >= 100_000) this.#signerCache.clear()
     const id = await tx.get(this.#subs.winners, k)
     const m = id ? await this.#load(tx, id) : undefined
     this.#signerCache.set(hex, m ?? null)
