@@ -91,6 +91,28 @@ describe('Ingest pipeline', () => {
     expect(stored.filter((t) => t === 'post.add')).toHaveLength(201)
   })
 
+  it('parks a message whose signer.add has not arrived, and stores it when it does', async () => {
+    const key = createSigner(new Uint8Array(32).fill(9))
+    const early = buildPostAdd(
+      { text: 'before my key' },
+      { network, signer: key, author: alice.publicKey, timestamp: now },
+    )
+    expect(status(await ingest.submit(early.bytes, 'gossip'))).toBe(
+      'ignored:unauthorized.unknown_signer',
+    )
+    expect(await store.getMessage(early.id)).toBeUndefined()
+    const add = buildSignerAdd(
+      { key: key.publicKey, expiresAt: now + 60_000 },
+      { network, signer: alice, timestamp: now },
+    )
+    expect(status(await ingest.submit(add.bytes, 'gossip'))).toBe('stored')
+    // The parked post is applied by the writer's next pass.
+    const until = Date.now() + 5_000
+    while (!(await store.getMessage(early.id)) && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 10))
+    expect(await store.getMessage(early.id)).toBeDefined()
+  })
+
   it('answers a large concurrent burst, each after its batch is written', async () => {
     const before = store.messageCount
     const batch = Array.from({ length: 2000 }, (_, i) =>

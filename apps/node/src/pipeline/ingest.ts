@@ -2,7 +2,7 @@ import { checkNotFuture, decodeMessage, type Message, ValidationError } from '@f
 import type { ApplyOutcome, MessageStore } from '../store/message-store.ts'
 
 /** Where a message came from (for metrics, and so gossip does not echo its own input). */
-export type IngestSource = 'http' | 'libp2p' | 'gossip' | 'sync'
+export type IngestSource = 'http' | 'libp2p' | 'gossip' | 'sync' | 'parked'
 
 export type IngestResult =
   | { status: 'stored'; id: Uint8Array }
@@ -121,6 +121,45 @@ export class Ingest {
     return result
   }
 
+  /**
+   * Messages signed by a key whose signer.add has not arrived yet (gossip
+   * paths can deliver them out of order) wait here, bounded, and are applied
+   * again when that signer.add is stored. Their signatures are already checked.
+   */
+  readonly #parked = new Map<string, Message[]>()
+  #parkedCount = 0
+
+  #park(message: Message): void {
+    if (this.#parkedCount >= MAX_PARKED) {
+      // Full: forget the oldest key's messages (they can still come again later).
+      const [oldest, list] = this.#parked.entries().next().value as [string, Message[]]
+      this.#parked.delete(oldest)
+      this.#parkedCount -= list.length
+    }
+    const key = latin1(message.data.author) + latin1(message.signer)
+    const list = this.#parked.get(key)
+    if (list) list.push(message)
+    else this.#parked.set(key, [message])
+    this.#parkedCount++
+  }
+
+  #retryParked(add: Message<'signer.add'>): void {
+    const key = latin1(add.data.author) + latin1(add.data.body.key)
+    const list = this.#parked.get(key)
+    if (!list) return
+    this.#parked.delete(key)
+    this.#parkedCount -= list.length
+    for (const message of list) {
+      this.#queue.push({
+        message,
+        source: 'parked',
+        verdict: true,
+        verified: Promise.resolve(),
+        resolve: () => {},
+      })
+    }
+  }
+
   #release(): void {
     this.#inflight--
     this.#admissionWaiters.shift()?.()
@@ -183,6 +222,13 @@ export class Ingest {
             try {
               this.#o.onStored?.(e.message, e.source)
             } catch {}
+            if (e.message.data.type === 'signer.add')
+              this.#retryParked(e.message as Message<'signer.add'>)
+          } else if (
+            outcome.status === 'ignored' &&
+            outcome.code === 'unauthorized.unknown_signer'
+          ) {
+            this.#park(e.message)
           }
           e.resolve(
             outcome.status === 'stored' || outcome.status === 'duplicate'
@@ -203,6 +249,9 @@ export class Ingest {
     for (const wake of this.#admissionWaiters.splice(0)) wake()
   }
 }
+
+/** Most messages parked while they wait for their signer.add. */
+const MAX_PARKED = 10_000
 
 const STOPPING: IngestResult = {
   status: 'ignored',
