@@ -369,10 +369,6 @@ export class MessageStore {
     return this.#subs.messages.get(id)
   }
 
-  async getMany(ids: Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
-    return this.#subs.messages.getMany(ids)
-  }
-
   /** Posts of an author, newest first. */
   async postsBy(author: Uint8Array, limit: number, before?: number): Promise<Uint8Array[]> {
     const ids = await this.#idsUnder(this.#subs.posts, author, limit, before)
@@ -420,11 +416,6 @@ export class MessageStore {
       out.push(row.subarray(prefix.length))
     }
     return out
-  }
-
-  /** Messages in (timestamp, id) order from a timestamp on (what sync and catch-up read). */
-  async *byTime(from = 0): AsyncGenerator<Uint8Array> {
-    for await (const row of this.#subs.byTime.keys({ gte: u64(from) })) yield row.subarray(8)
   }
 
   async #idsUnder(
