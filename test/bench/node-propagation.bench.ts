@@ -4,13 +4,15 @@
  * time from the submit until it is stored on ALL nodes, observed through each
  * node's Server-Sent Events stream (GET /v1/events emits a message event after
  * its batch is on disk). All clocks are this process's performance.now().
- * The posts are generated and signed before the run.
+ * The posts are generated and signed before the run. A warm-up at the same rate
+ * runs first and is not measured: it shows a running network, not five
+ * processes compiling their hot paths at once.
  *   node bench/node-propagation.bench.ts
  * Env: FREEBIRD_BENCH_TOPOLOGY star (default: nodes 2..5 bootstrap to node 1)
  *      or chain (each node bootstraps to the previous one); posts always go to
  *      node 5 (a leaf of the star: 2 hops to the other leaves; the far end of
  *      the chain: 4 hops to node 1). FREEBIRD_BENCH_RATE (1000 msg/s),
- *      FREEBIRD_BENCH_SECONDS (10).
+ *      FREEBIRD_BENCH_SECONDS (10), FREEBIRD_BENCH_WARMUP_SECONDS (3).
  */
 
 import { Agent, request } from 'node:http'
@@ -37,6 +39,7 @@ if (TOPOLOGY !== 'star' && TOPOLOGY !== 'chain') throw new Error('topology: star
 const RATE = envInt('FREEBIRD_BENCH_RATE', 1000)
 const SECONDS = envInt('FREEBIRD_BENCH_SECONDS', 10)
 const TOTAL = RATE * SECONDS
+const WARMUP = RATE * envInt('FREEBIRD_BENCH_WARMUP_SECONDS', 3)
 const TARGET_P99_MS = 100
 /** After the last submit, how long stragglers may take before they count as lost. */
 const DRAIN_MS = 30_000
@@ -110,11 +113,20 @@ const results = await withNodes(async (start) => {
     for (let i = 1; i < NODES; i++)
       nodes.push(await start(['--bootstrap', nodes[i - 1]?.multiaddrs[0] as string]))
   }
+  // Ready when every link of the topology is in the gossipsub mesh: a peer that
+  // is subscribed but not yet grafted gets messages only by gossip at the next
+  // heartbeat (~1 s), which would measure mesh formation, not propagation.
+  const links = (k: number) => {
+    if (TOPOLOGY === 'star') return k === 0 ? NODES - 1 : 1
+    return k === 0 || k === NODES - 1 ? 1 : 2
+  }
   const t0 = performance.now()
   await waitFor(
     async () =>
-      (await Promise.all(nodes.map(async (n) => (await n.info()).gossipPeers >= 1))).every(Boolean),
-    'every node to have gossipPeers >= 1',
+      (await Promise.all(nodes.map(async (n, k) => (await n.info()).meshPeers >= links(k)))).every(
+        Boolean,
+      ),
+    'every topology link to be in the gossipsub mesh',
     30_000,
   )
   const meshMs = performance.now() - t0
@@ -122,14 +134,16 @@ const results = await withNodes(async (start) => {
   const { network } = await networkOf(entry)
   console.log(
     `${NODES} node processes, ${TOPOLOGY} (${TOPOLOGY === 'star' ? 'nodes 2..5 bootstrap to node 1' : 'node i bootstraps to node i-1'}); ` +
-      `every node had gossipPeers >= 1 after ${fmt(meshMs)} ms: ` +
-      (await Promise.all(nodes.map(async (n) => (await n.info()).gossipPeers))).join(', '),
+      `mesh complete after ${fmt(meshMs)} ms (mesh peers per node: ` +
+      `${(await Promise.all(nodes.map(async (n) => (await n.info()).meshPeers))).join(', ')})`,
   )
 
   // ---- posts and subscriptions
-  const posts = makePosts(parseNetworkId(network), 0, TOTAL, Date.now() - TOTAL - 60_000)
+  const baseTime = Date.now() - WARMUP - TOTAL - 60_000
+  const warm = makePosts(parseNetworkId(network), 0, WARMUP, baseTime)
+  const posts = makePosts(parseNetworkId(network), WARMUP, TOTAL, baseTime)
   console.log(
-    `pre-generated ${fmt(TOTAL)} posts (${posts.bytes[0]?.length} bytes each) before the run`,
+    `pre-generated ${fmt(WARMUP)} warm-up and ${fmt(TOTAL)} measured posts (${posts.bytes[0]?.length} bytes each) before the run`,
   )
   const index = new Map(posts.ids.map((id, i) => [id, i]))
   const arrivals = nodes.map(() => new Float64Array(TOTAL).fill(Number.NaN))
@@ -143,9 +157,7 @@ const results = await withNodes(async (start) => {
     const statuses: Record<string, number> = {}
     const agent = new Agent({ keepAlive: true, maxSockets: 2048 })
     const { hostname, port } = new URL(entry.url)
-    const post = (i: number) => {
-      const body = posts.bytes[i] as Uint8Array
-      submitAt[i] = performance.now()
+    const submit = (body: Uint8Array, done: (status: number) => void) => {
       const req = request(
         {
           agent,
@@ -158,29 +170,46 @@ const results = await withNodes(async (start) => {
         },
         (res) => {
           res.resume()
-          res.on('end', () => {
-            ackAt[i] = performance.now()
-            statuses[res.statusCode ?? 0] = (statuses[res.statusCode ?? 0] ?? 0) + 1
-          })
+          res.on('end', () => done(res.statusCode ?? 0))
         },
       )
       req.on('timeout', () => req.destroy(new Error('no answer')))
-      req.on('error', () => {
-        statuses.error = (statuses.error ?? 0) + 1
-      })
+      req.on('error', () => done(-1))
       req.end(body)
     }
+    /** Calls send(i) for i < count, message i due at i / RATE seconds; returns the worst lag. */
+    const paced = async (count: number, send: (i: number) => void) => {
+      const start = performance.now()
+      let sent = 0
+      let lateMax = 0
+      while (sent < count) {
+        const now = performance.now()
+        const due = Math.min(count, Math.floor(((now - start) * RATE) / 1000) + 1)
+        if (due > sent) lateMax = Math.max(lateMax, now - start - (sent * 1000) / RATE)
+        while (sent < due) send(sent++)
+        await new Promise((r) => setTimeout(r, 1))
+      }
+      return lateMax
+    }
+
+    // ---- warm-up (its posts are not in the index: each stream counts them as extra events)
+    await paced(WARMUP, (i) => submit(warm.bytes[i] as Uint8Array, () => {}))
+    await waitFor(
+      () => subs.every((s) => s.extra() >= WARMUP),
+      'the warm-up on every node',
+      DRAIN_MS,
+    )
+
     const meters = nodes.map((n) => cpuMeter(n.child.pid as number))
     const runStart = performance.now()
-    let sent = 0
-    let lateMax = 0
-    while (sent < TOTAL) {
-      const now = performance.now()
-      const due = Math.min(TOTAL, Math.floor(((now - runStart) * RATE) / 1000) + 1)
-      if (due > sent) lateMax = Math.max(lateMax, now - runStart - (sent * 1000) / RATE)
-      while (sent < due) post(sent++)
-      await new Promise((r) => setTimeout(r, 1))
-    }
+    const lateMax = await paced(TOTAL, (i) => {
+      submitAt[i] = performance.now()
+      submit(posts.bytes[i] as Uint8Array, (status) => {
+        if (status >= 0) ackAt[i] = performance.now()
+        const key = status < 0 ? 'error' : String(status)
+        statuses[key] = (statuses[key] ?? 0) + 1
+      })
+    })
     const sendSeconds = (performance.now() - runStart) / 1000
     const allStored = () => {
       let n = 0
@@ -240,7 +269,8 @@ const results = await withNodes(async (start) => {
       drainMs,
       messageCounts: infos.map((i) => i.messageCount),
       stateRootsEqual: new Set(infos.map((i) => i.stateRoot)).size === 1,
-      unexpectedEvents: subs.map((s) => s.extra()),
+      warmupMessages: WARMUP,
+      unexpectedEvents: subs.map((s) => s.extra() - WARMUP),
       nodeCores: cpu.map((c) => c.nodeCores),
       machineCores: cpu[0]?.machineCores ?? Number.NaN,
       nodeRssBytes: rss,
@@ -257,7 +287,8 @@ const results = await withNodes(async (start) => {
 const r = results
 console.log(
   `\nFreebird propagation, ${r.nodes} node processes (${r.topology}) on ${cpus().length} cores, ` +
-    `${fmt(r.rate)} msg/s for ${fmt(r.sendSeconds, 1)} s over HTTP to node ${r.entryNode}\n`,
+    `${fmt(r.rate)} msg/s for ${fmt(r.sendSeconds, 1)} s over HTTP to node ${r.entryNode} ` +
+    `(after ${fmt(r.warmupMessages)} warm-up messages at the same rate)\n`,
 )
 const l = r.latencyToAllMs
 console.log(

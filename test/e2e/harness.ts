@@ -15,6 +15,7 @@ export interface NodeInfo {
   stateRoot: string
   peers: number
   gossipPeers: number
+  meshPeers: number
 }
 
 /** A `freebird node` in its own OS process, on real ports, with data on disk. */

@@ -109,6 +109,7 @@ export async function createNode(config: NodeConfig, log: Logger): Promise<Freeb
             multiaddrs: libp2p.getMultiaddrs().map(String),
             peers: libp2p.getPeers().length,
             gossipPeers: libp2p.services.pubsub.getSubscribers(topic).length,
+            meshPeers: libp2p.services.pubsub.getMeshPeers(topic).length,
           }),
         })
   let httpUrl: string | undefined

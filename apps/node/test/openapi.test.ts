@@ -25,7 +25,7 @@ it('docs/openapi.json documents exactly the routes the server has', async () => 
     genesis,
     metrics: createMetrics(),
     events: new EventEmitter(),
-    info: () => ({ peerId: '', multiaddrs: [], peers: 0, gossipPeers: 0 }),
+    info: () => ({ peerId: '', multiaddrs: [], peers: 0, gossipPeers: 0, meshPeers: 0 }),
     ready: () => true,
   })
   await app.ready()

@@ -14,6 +14,12 @@ export interface HttpContext {
   /** Emits 'stored' with each newly stored Message. */
   events: EventEmitter<{ stored: [Message] }>
   /** Live node facts for /v1/info. */
-  info: () => { peerId: string; multiaddrs: string[]; peers: number; gossipPeers: number }
+  info: () => {
+    peerId: string
+    multiaddrs: string[]
+    peers: number
+    gossipPeers: number
+    meshPeers: number
+  }
   ready: () => boolean
 }

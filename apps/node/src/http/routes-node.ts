@@ -21,6 +21,7 @@ export function nodeRoutes(app: FastifyInstance, ctx: HttpContext): void {
       stateRoot: toHex(ctx.store.stateRoot),
       peers: live.peers,
       gossipPeers: live.gossipPeers,
+      meshPeers: live.meshPeers,
     }
   })
 
@@ -45,13 +46,20 @@ export function nodeRoutes(app: FastifyInstance, ctx: HttpContext): void {
       connection: 'keep-alive',
     })
     res.write(': freebird events\n\n')
+    // Events stored in one tick leave as one chunk: one syscall, not one each.
+    let pending = ''
+    const flush = () => {
+      if (!res.writableEnded) res.write(pending)
+      pending = ''
+    }
     const send = (m: Parameters<typeof messageToJson>[0]) => {
       // A client that cannot keep up is cut off rather than buffered without bound.
       if (res.writableLength > 4 * 1024 * 1024) {
         close()
         return
       }
-      res.write(`id: ${toHex(m.id)}\nevent: message\ndata: ${JSON.stringify(messageToJson(m))}\n\n`)
+      if (pending === '') process.nextTick(flush)
+      pending += `id: ${toHex(m.id)}\nevent: message\ndata: ${JSON.stringify(messageToJson(m))}\n\n`
     }
     const heartbeat = setInterval(() => res.write(': ping\n\n'), 15_000)
     const close = () => {

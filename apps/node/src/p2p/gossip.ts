@@ -38,7 +38,7 @@ export function verdictOf(result: IngestResult): TopicValidatorResult {
 
 /**
  * What the node uses of gossipsub: the exported interface leaves out the
- * validation report and the peer score, which the implementation has.
+ * validation report, the peer score and the mesh, which the implementation has.
  */
 export type FreebirdPubsub = GossipSub & {
   reportMessageValidationResult(
@@ -47,6 +47,7 @@ export type FreebirdPubsub = GossipSub & {
     acceptance: TopicValidatorResult,
   ): void
   score: { score(peerId: string): number }
+  getMeshPeers(topic: string): string[]
 }
 
 export interface GossipDeps {

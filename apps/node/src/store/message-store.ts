@@ -106,7 +106,6 @@ export class MessageStore {
     const tx = new Tx()
     const fingerprint = this.#fingerprint.clone()
     const s = this.#subs
-    await this.#prefetch(tx, messages)
     const outcomes: ApplyOutcome[] = []
     for (const m of messages) outcomes.push(await this.#apply(tx, fingerprint, m))
     if (tx.size > 0) {
@@ -118,43 +117,9 @@ export class MessageStore {
     return outcomes
   }
 
-  /**
-   * Reads, in a few native getMany calls, every row the group's applies will
-   * look up (the messages themselves, tombstones, current winners and their
-   * messages, delegated-key entries): the applies then run from the cache
-   * instead of waiting on one LevelDB read at a time.
-   */
-  async #prefetch(tx: Tx, messages: Message[]): Promise<void> {
-    const s = this.#subs
-    const tombstones: Uint8Array[] = []
-    const winners: Uint8Array[] = []
-    for (const m of messages) {
-      const d = m.data
-      if (d.type === 'post.add') tombstones.push(concat(d.author, m.id))
-      if (d.type === 'post.remove') tombstones.push(concat(d.author, d.body.target))
-      const key = lwwKey(m)
-      if (key) winners.push(key)
-      if (!equalBytes(m.signer, d.author)) winners.push(signerKey(d.author, m.signer))
-    }
-    await Promise.all([
-      tx.prefetch(
-        s.messages,
-        messages.map((m) => m.id),
-      ),
-      tx.prefetch(s.tombstones, tombstones),
-      tx.prefetch(s.winners, winners),
-    ])
-    const ids: Uint8Array[] = []
-    for (const k of winners) {
-      const id = await tx.get(s.winners, k)
-      if (id) ids.push(id)
-    }
-    await tx.prefetch(s.messages, ids)
-  }
-
   async #apply(tx: Tx, fp: SetFingerprint, m: Message): Promise<ApplyOutcome> {
     const s = this.#subs
-    if (await tx.get(s.messages, m.id)) return { status: 'duplicate' }
+    if (tx.get(s.messages, m.id)) return { status: 'duplicate' }
     const d = m.data
     const delegated = !equalBytes(m.signer, d.author)
     if (delegated) {
@@ -168,7 +133,7 @@ export class MessageStore {
     }
     // A root-signed removal deleted the post for good; a delegated one only hides it.
     const tombstone =
-      d.type === 'post.add' ? await tx.get(s.tombstones, concat(d.author, m.id)) : undefined
+      d.type === 'post.add' ? tx.get(s.tombstones, concat(d.author, m.id)) : undefined
     if (tombstone?.[0] === ROOT_REMOVED) return { status: 'ignored', code: 'post.removed' }
 
     this.#insert(tx, fp, m)
@@ -226,7 +191,7 @@ export class MessageStore {
     const key = concat(author, body.target)
     const root = equalBytes(m.signer, author)
     tx.put(s.candidates, concat(tombstoneKey(author, body.target), m.id), EMPTY)
-    const current = await tx.get(s.tombstones, key)
+    const current = tx.get(s.tombstones, key)
     const flag = current?.[0] === ROOT_REMOVED || root ? ROOT_REMOVED : DELEGATED_REMOVED
     tx.put(s.tombstones, key, Uint8Array.of(flag))
     const post = await this.#load(tx, body.target)
@@ -240,7 +205,7 @@ export class MessageStore {
     const s = this.#subs
     const key = tombstoneKey(author, target)
     for await (const row of s.candidates.keys({ gte: key, lt: prefixEnd(key) })) {
-      if (await tx.get(s.messages, row.subarray(key.length))) return
+      if (tx.get(s.messages, row.subarray(key.length))) return
     }
     tx.del(s.tombstones, concat(author, target))
     const post = await this.#load(tx, target)
@@ -253,7 +218,7 @@ export class MessageStore {
     const s = this.#subs
     const key = lwwKey(m) as Uint8Array
     tx.put(s.candidates, concat(key, m.id), EMPTY)
-    const currentId = await tx.get(s.winners, key)
+    const currentId = tx.get(s.winners, key)
     const current = currentId ? await this.#load(tx, currentId) : undefined
     if (current && !messageWins(m, current)) return
     tx.put(s.winners, key, m.id)
@@ -308,7 +273,7 @@ export class MessageStore {
     const prefix = concat(author, key)
     for await (const row of s.bySigner.keys({ gte: prefix, lt: prefixEnd(prefix) })) {
       const id = row.subarray(64)
-      const bytes = await tx.get(s.messages, id)
+      const bytes = tx.get(s.messages, id)
       if (!bytes) continue
       const m = this.decode(bytes)
       if (keep(m)) continue
@@ -323,7 +288,7 @@ export class MessageStore {
       const k = lwwKey(m)
       if (!k) continue
       tx.del(s.candidates, concat(k, m.id))
-      const winnerId = await tx.get(s.winners, k)
+      const winnerId = tx.get(s.winners, k)
       if (!winnerId || !equalBytes(winnerId, m.id)) continue
       this.#effects(tx, m, -1)
       const next = await this.#bestCandidate(tx, k)
@@ -352,14 +317,14 @@ export class MessageStore {
     if (this.#signerCache.has(hex)) return this.#signerCache.get(hex) ?? undefined
     // Unknown keys are cached too: bound the cache so random keys cannot grow it forever.
     if (this.#signerCache.size >= 100_000) this.#signerCache.clear()
-    const id = await tx.get(this.#subs.winners, k)
+    const id = tx.get(this.#subs.winners, k)
     const m = id ? await this.#load(tx, id) : undefined
     this.#signerCache.set(hex, m ?? null)
     return m
   }
 
   async #load(tx: Tx, id: Uint8Array): Promise<Message | undefined> {
-    const bytes = await tx.get(this.#subs.messages, id)
+    const bytes = tx.get(this.#subs.messages, id)
     return bytes ? this.decode(bytes) : undefined
   }
 

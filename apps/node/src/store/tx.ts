@@ -17,23 +17,17 @@ export class Tx {
     return sub.prefix + Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1')
   }
 
-  async get(sub: Sub, key: Uint8Array): Promise<Uint8Array | undefined> {
+  /**
+   * A synchronous read: LevelDB answers from its memtable or block cache in
+   * about a microsecond, far less than a hand-off to the libuv pool and back.
+   */
+  get(sub: Sub, key: Uint8Array): Uint8Array | undefined {
     const id = this.#id(sub, key)
     const cached = this.#cache.get(id)
     if (cached !== undefined) return cached ?? undefined
-    const value = await sub.get(key)
+    const value = sub.getSync(key)
     this.#cache.set(id, value ?? null)
     return value
-  }
-
-  /** Reads many keys in one native call, so the applies that follow hit the cache. */
-  async prefetch(sub: Sub, keys: Uint8Array[]): Promise<void> {
-    const missing = keys.filter((k) => !this.#cache.has(this.#id(sub, k)))
-    if (missing.length === 0) return
-    const values = await sub.getMany(missing)
-    missing.forEach((k, i) => {
-      this.#cache.set(this.#id(sub, k), values[i] ?? null)
-    })
   }
 
   put(sub: Sub, key: Uint8Array, value: Uint8Array): void {
