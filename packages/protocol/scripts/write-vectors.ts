@@ -28,6 +28,8 @@ import {
 } from '../src/index.ts'
 import { bstr, map, tstr, uint } from '../test/cbor-craft.ts'
 import { toJson } from '../test/json.ts'
+import { converse, ours } from '../test/sync-driver.ts'
+import { SYNC_SCENARIOS, SYNC_VECTOR_T0, syncItems } from '../test/sync-vectors.ts'
 
 const out = new URL('../vectors/', import.meta.url)
 const write = (name: string, value: unknown) =>
@@ -687,3 +689,20 @@ write('state.json', {
 console.log(
   `wrote ${inputs.length} valid, ${invalid.length} invalid, ${scenarios.length} state vectors`,
 )
+
+// ---- set reconciliation (Negentropy V1)
+const syncVectors = []
+for (const s of SYNC_SCENARIOS) {
+  const run = await converse(
+    ours(syncItems(s.a), s.frameSizeLimit),
+    ours(syncItems(s.b), s.frameSizeLimit),
+  )
+  syncVectors.push({ ...s, ...run })
+}
+write('sync.json', {
+  description:
+    'Negentropy V1 reconciliations. Item n: id SHA-256(UTF-8 "freebird sync vector " + n), timestamp T0 + floor(n / 3) * 1000 ms. a: the initiator\'s items, b: the responder\'s, as [from, to) ranges of n. transcript: each initiator message and the answer (hex); have/need: ids (hex, sorted) the initiator has and lacks.',
+  t0: SYNC_VECTOR_T0,
+  scenarios: syncVectors,
+})
+console.log(`wrote ${syncVectors.length} sync vectors`)

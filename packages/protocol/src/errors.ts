@@ -67,7 +67,21 @@ export const PARSE_CODES = [
 
 export type ParseCode = (typeof PARSE_CODES)[number]
 
-export type ErrorCode = ValidationCode | AuthorizationCode | ParseCode
+/** Codes of set reconciliation (Negentropy V1 messages from a peer). */
+export const SYNC_CODES = [
+  /** Truncated message, or a varint longer than any valid value. */
+  'sync.malformed',
+  /** A protocol version this implementation does not speak. */
+  'sync.version',
+  /** A bound whose id prefix is longer than 32 bytes. */
+  'sync.bound',
+  /** A range mode other than Skip, Fingerprint or IdList. */
+  'sync.mode',
+] as const
+
+export type SyncCode = (typeof SYNC_CODES)[number]
+
+export type ErrorCode = ValidationCode | AuthorizationCode | ParseCode | SyncCode
 
 /** Base class of every error this package raises on purpose. */
 export class FreebirdError<C extends string = ErrorCode> extends Error {
@@ -100,6 +114,11 @@ export class AuthorizationError extends FreebirdError<AuthorizationCode> {
 /** A text form (account, secret key, hex) could not be parsed. */
 export class ParseError extends FreebirdError<ParseCode> {
   override name = 'ParseError'
+}
+
+/** A reconciliation message from a peer could not be processed. */
+export class SyncError extends FreebirdError<SyncCode> {
+  override name = 'SyncError'
 }
 
 /** The gossip action for a validation or authorization code. */

@@ -19,6 +19,9 @@ export {
   PARSE_CODES,
   type ParseCode,
   ParseError,
+  SYNC_CODES,
+  type SyncCode,
+  SyncError,
   VALIDATION_CODES,
   type ValidationCode,
   ValidationError,
@@ -105,3 +108,19 @@ export {
 } from './state/rules.ts'
 export { reduceMessages, SocialState } from './state/social-state.ts'
 export type { PostView, SignerView, SocialView } from './state/view.ts'
+export {
+  compareItems,
+  compareToBound,
+  type SyncBound,
+  type SyncItem,
+} from './sync/bound.ts'
+export { IdSum } from './sync/id-sum.ts'
+export {
+  PROTOCOL_VERSION as NEGENTROPY_VERSION,
+  type ReconcileResult,
+  Reconciler,
+  type ReconcilerOptions,
+} from './sync/reconciler.ts'
+export type { SyncStorage } from './sync/storage.ts'
+export { encodeVarint, SyncReader } from './sync/varint.ts'
+export { SyncVector } from './sync/vector.ts'
