@@ -27,6 +27,7 @@ describe('three node processes', () => {
       async () => (await b.info()).gossipPeers >= 1 && (await c.info()).gossipPeers >= 1,
       'b and c on the topic',
     )
+    await waitFor(async () => (await a.info()).meshPeers >= 2, 'b and c in the gossip mesh of a')
     const network = parseNetworkId((await a.info()).network)
 
     const post = buildPostAdd({ text: 'across the network' }, { network, signer })

@@ -1,4 +1,5 @@
 import {
+  compareBytes,
   compareToBound,
   IdSum,
   type SyncBound,
@@ -23,14 +24,6 @@ const itemOf = (key: Uint8Array): SyncItem => ({
   timestamp: readU64(key),
   id: key.subarray(8, KEY),
 })
-
-function compareKeys(a: Uint8Array, b: Uint8Array): number {
-  for (let i = 0; i < KEY; i++) {
-    const d = (a[i] as number) - (b[i] as number)
-    if (d !== 0) return d
-  }
-  return 0
-}
 
 /**
  * The reconciled set as Negentropy sees it, backed by the store's (timestamp,
@@ -67,10 +60,6 @@ export class SyncIndex {
     if (blocks[0]) blocks[0].first = new Uint8Array(KEY)
     this.#blocks = blocks.length > 0 ? blocks : this.#blocks
     this.#starts = undefined
-  }
-
-  get size(): number {
-    return this.#blocks.reduce((n, b) => n + b.count, 0)
   }
 
   /** Runs `fn` alone: no write and no other read in between. */
@@ -133,7 +122,7 @@ export class SyncIndex {
     let hi = this.#blocks.length - 1
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1
-      if (compareKeys((this.#blocks[mid] as Block).first, key) <= 0) lo = mid
+      if (compareBytes((this.#blocks[mid] as Block).first, key) <= 0) lo = mid
       else hi = mid - 1
     }
     return lo
