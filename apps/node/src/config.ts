@@ -18,6 +18,8 @@ export interface NodeConfig {
   logLevel: string
   /** Signature-verification worker threads. */
   verifyThreads: number
+  /** Sync with a random peer this often, in ms (0: only on connect and on demand). */
+  syncInterval: number
 }
 
 export const DEFAULTS: NodeConfig = {
@@ -28,6 +30,7 @@ export const DEFAULTS: NodeConfig = {
   logLevel: 'info',
   // The main thread decodes and writes; the rest of the cores verify signatures.
   verifyThreads: Math.max(1, availableParallelism() - 1),
+  syncInterval: 30_000,
 }
 
 const LISTS = new Set(['listen', 'bootstrap'])
@@ -39,6 +42,7 @@ const ENV: Record<string, keyof NodeConfig> = {
   FREEBIRD_GENESIS: 'genesis',
   FREEBIRD_LOG_LEVEL: 'logLevel',
   FREEBIRD_VERIFY_THREADS: 'verifyThreads',
+  FREEBIRD_SYNC_INTERVAL: 'syncInterval',
 }
 
 function fromEnv(env: NodeJS.ProcessEnv): Partial<NodeConfig> {
@@ -109,5 +113,10 @@ export function resolveConfig(
     throw new CliError('config.invalid', 'verifyThreads must be an integer from 1 to 64')
   }
   merged.verifyThreads = threads
+  const interval = Number(merged.syncInterval)
+  if (!Number.isInteger(interval) || interval < 0) {
+    throw new CliError('config.invalid', 'syncInterval must be a whole number of ms (0: off)')
+  }
+  merged.syncInterval = interval
   return merged
 }

@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client'
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 
 /** The node's Prometheus metrics, on its own registry (several nodes may share a process in tests). */
 export function createMetrics() {
@@ -40,6 +40,48 @@ export function createMetrics() {
     dbBytes: new Gauge({
       name: 'freebird_store_bytes',
       help: 'Size of the LevelDB directory',
+      registers,
+    }),
+    syncSessions: new Counter({
+      name: 'freebird_sync_sessions_total',
+      help: 'Sync sessions, by role (initiator, responder) and outcome (ok or an error code)',
+      labelNames: ['role', 'outcome'] as const,
+      registers,
+    }),
+    syncRounds: new Counter({
+      name: 'freebird_sync_rounds_total',
+      help: 'Negentropy rounds, by role',
+      labelNames: ['role'] as const,
+      registers,
+    }),
+    syncBytes: new Counter({
+      name: 'freebird_sync_bytes_total',
+      help: 'Negentropy message bytes, by direction (sent, received)',
+      labelNames: ['direction'] as const,
+      registers,
+    }),
+    syncItems: new Counter({
+      name: 'freebird_sync_items_total',
+      help: 'Messages found by sync, by kind (have, need, skipped, fetched, pushed, served, received)',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
+    syncDuration: new Histogram({
+      name: 'freebird_sync_duration_seconds',
+      help: 'Duration of sync sessions this node initiated',
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 120, 600],
+      registers,
+    }),
+    syncPeerFaults: new Counter({
+      name: 'freebird_sync_peer_faults_total',
+      help: 'Sync sessions ended by the peer misbehaving, by code',
+      labelNames: ['code'] as const,
+      registers,
+    }),
+    syncRunning: new Gauge({
+      name: 'freebird_sync_running',
+      help: 'Sync sessions in progress, by role',
+      labelNames: ['role'] as const,
       registers,
     }),
     ingestInflight: new Gauge({

@@ -11,11 +11,13 @@ import type { Logger } from './logger.ts'
 import { createMetrics } from './metrics.ts'
 import { Gossip } from './p2p/gossip.ts'
 import { createHost } from './p2p/host.ts'
-import { topicOf } from './p2p/names.ts'
+import { syncProtocol, topicOf } from './p2p/names.ts'
+import { DenyList, PeerKeeper } from './p2p/peer-keeper.ts'
 import { LightClientProtocols } from './p2p/protocols.ts'
 import { Ingest } from './pipeline/ingest.ts'
 import { VerifyPool } from './pipeline/verify-pool.ts'
 import { MessageStore } from './store/message-store.ts'
+import { SyncService } from './sync/service.ts'
 
 export interface FreebirdNode {
   readonly genesis: LoadedGenesis
@@ -26,6 +28,7 @@ export interface FreebirdNode {
   readonly store: MessageStore
   readonly ingest: Ingest
   readonly events: EventEmitter<{ stored: [Message] }>
+  readonly sync: SyncService
   start(): Promise<void>
   stop(): Promise<void>
 }
@@ -55,6 +58,7 @@ export async function createNode(config: NodeConfig, log: Logger): Promise<Freeb
   events.setMaxListeners(10_000)
   const pool = new VerifyPool({ threads: config.verifyThreads })
   const topic = topicOf(network)
+  const deny = new DenyList()
   let libp2p: Awaited<ReturnType<typeof createHost>>
   try {
     libp2p = await createHost({
@@ -63,6 +67,7 @@ export async function createNode(config: NodeConfig, log: Logger): Promise<Freeb
       bootstrap: config.bootstrap,
       topic,
       registry: metrics.registry,
+      connectionGater: deny.gater(),
     })
   } catch (error) {
     // A bad --listen or --bootstrap: release what exists, report a one-line error.
@@ -93,6 +98,22 @@ export async function createNode(config: NodeConfig, log: Logger): Promise<Freeb
   })
   gossip = new Gossip({ pubsub: libp2p.services.pubsub, topic, ingest, metrics, log })
   const protocols = new LightClientProtocols({ libp2p, network, store, ingest, events, log })
+  const sync = new SyncService({
+    libp2p,
+    network,
+    store,
+    ingest,
+    metrics,
+    log,
+    interval: config.syncInterval,
+  })
+  const keeper = new PeerKeeper({
+    libp2p,
+    deny,
+    bootstrap: config.bootstrap,
+    protocol: syncProtocol(network),
+    log,
+  })
   let ready = false
   const http =
     config.http === 'off'
@@ -111,6 +132,11 @@ export async function createNode(config: NodeConfig, log: Logger): Promise<Freeb
             gossipPeers: libp2p.services.pubsub.getSubscribers(topic).length,
             meshPeers: libp2p.services.pubsub.getMeshPeers(topic).length,
           }),
+          sync,
+          deny: {
+            list: () => deny.list(),
+            set: (peers) => keeper.deny(peers),
+          },
         })
   let httpUrl: string | undefined
   let sampler: NodeJS.Timeout | undefined
@@ -123,10 +149,14 @@ export async function createNode(config: NodeConfig, log: Logger): Promise<Freeb
     store,
     ingest,
     events,
+    sync,
     async start() {
+      // Handlers first: a peer that connects at once finds every protocol.
+      await protocols.start()
+      await sync.start()
       await libp2p.start()
       gossip?.start()
-      await protocols.start()
+      keeper.start()
       if (http) {
         const [host, port] = splitHostPort(config.http)
         await http.listen({ host, port })
@@ -161,6 +191,8 @@ export async function createNode(config: NodeConfig, log: Logger): Promise<Freeb
       ready = false
       if (sampler) clearInterval(sampler)
       await http?.close()
+      keeper.stop()
+      await sync.stop()
       await protocols.stop().catch(() => {})
       gossip?.stop()
       ingest.close()

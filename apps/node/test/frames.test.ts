@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { FrameDecoder } from '../src/p2p/frames.ts'
+import { FrameDecoder, StreamError } from '../src/p2p/frames.ts'
 
 const varint = (n: number) => {
   const out: number[] = []
@@ -36,7 +36,16 @@ describe('FrameDecoder', () => {
   })
 
   it('refuses a frame over the limit, and a length prefix that never ends', () => {
-    expect(() => new FrameDecoder(10).push(Uint8Array.of(11, ...new Array(11).fill(0)))).toThrow()
-    expect(() => new FrameDecoder(10).push(new Uint8Array(9).fill(0xff))).toThrow()
+    const codeOf = (bytes: Uint8Array) => {
+      try {
+        new FrameDecoder(10).push(bytes)
+      } catch (error) {
+        return error instanceof StreamError ? error.code : 'not a StreamError'
+      }
+      return undefined
+    }
+    expect(codeOf(Uint8Array.of(11, ...new Array(11).fill(0)))).toBe('stream.frame_too_large')
+    expect(codeOf(new Uint8Array(9).fill(0xff))).toBe('stream.frame_too_large')
+    expect(codeOf(Uint8Array.of(10, ...new Array(10).fill(0)))).toBeUndefined()
   })
 })

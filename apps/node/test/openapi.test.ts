@@ -27,6 +27,11 @@ it('docs/openapi.json documents exactly the routes the server has', async () => 
     events: new EventEmitter(),
     info: () => ({ peerId: '', multiaddrs: [], peers: 0, gossipPeers: 0, meshPeers: 0 }),
     ready: () => true,
+    sync: {
+      state: () => ({ intervalMs: 0, running: 0, completed: 0, failed: 0, lastSync: [] }),
+      syncWith: () => Promise.reject(new Error('no peers in this test')),
+    },
+    deny: { list: () => [], set: async () => {} },
   })
   await app.ready()
   const documented = Object.entries(spec.paths as Record<string, Record<string, unknown>>).flatMap(

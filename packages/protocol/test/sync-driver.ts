@@ -15,12 +15,17 @@ export interface Side {
   need?: string[]
 }
 
-/** Our Reconciler over an in-memory set, as a Side. */
+/**
+ * Our Reconciler over an in-memory set, as a Side. With `perRound`, every
+ * later round gets a fresh Reconciler (as a node does, over a fresh view).
+ */
 export function ours(
   items: SyncItem[],
   frameSizeLimit = 0,
+  perRound = false,
 ): Side & { have: string[]; need: string[] } {
-  const r = new Reconciler(new SyncVector(items), { frameSizeLimit })
+  const storage = new SyncVector(items)
+  let r = new Reconciler(storage, { frameSizeLimit })
   const side = {
     have: [] as string[],
     need: [] as string[],
@@ -28,6 +33,7 @@ export function ours(
       return toHex(await r.initiate())
     },
     async reconcile(message: string) {
+      if (perRound) r = new Reconciler(storage, { frameSizeLimit, initiator: r.isInitiator })
       const result = await r.reconcile(fromHex(message))
       side.have.push(...result.have.map(toHex))
       side.need.push(...result.need.map(toHex))

@@ -134,6 +134,17 @@ describe('reconciliation', () => {
     )
   })
 
+  it('lets a fresh initiator Reconciler take each later round', async () => {
+    await fc.assert(
+      fc.asyncProperty(sets(40, 300), fc.constantFrom(0, 4096), async (s, limit) => {
+        const run = await converse(ours(s.a, limit, true), ours(s.b, limit, true))
+        expect(run.have).toEqual(s.onlyA)
+        expect(run.need).toEqual(s.onlyB)
+      }),
+      { numRuns: 50 },
+    )
+  })
+
   it('handles empty and identical sets', async () => {
     const some = Array.from({ length: 1000 }, (_, i) => item(i % 7, idOf(i)))
     const empty = await converse(ours([]), ours([]))

@@ -15,6 +15,7 @@ interface NodeFlags {
   config?: string
   logLevel?: string
   verifyThreads?: string
+  syncInterval?: string
 }
 
 /** Starts the node; the usual reasons it cannot start become one-line errors with a code. */
@@ -76,6 +77,10 @@ export function nodeCommand(): Command {
       '--verify-threads <n>',
       'signature verification worker threads [FREEBIRD_VERIFY_THREADS] (default: cores - 1, at least 1)',
     )
+    .option(
+      '--sync-interval <ms>',
+      'sync with a random peer this often, 0 = only on connect [FREEBIRD_SYNC_INTERVAL] (default 30000)',
+    )
     .action(async (flags: NodeFlags) => {
       const config = resolveConfig({
         ...(flags.data ? { data: flags.data } : {}),
@@ -86,6 +91,7 @@ export function nodeCommand(): Command {
         ...(flags.config ? { config: flags.config } : {}),
         ...(flags.logLevel ? { logLevel: flags.logLevel } : {}),
         ...(flags.verifyThreads ? { verifyThreads: Number(flags.verifyThreads) } : {}),
+        ...(flags.syncInterval ? { syncInterval: Number(flags.syncInterval) } : {}),
       })
       const log = createLogger(config.logLevel)
       const node = await startNode(config, log)

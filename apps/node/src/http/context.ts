@@ -4,6 +4,8 @@ import type { LoadedGenesis } from '../genesis.ts'
 import type { Metrics } from '../metrics.ts'
 import type { Ingest } from '../pipeline/ingest.ts'
 import type { MessageStore } from '../store/message-store.ts'
+import type { SyncState } from '../sync/service.ts'
+import type { SessionStats } from '../sync/session.ts'
 
 /** What the HTTP routes need from the node: explicit, so they can be tested alone. */
 export interface HttpContext {
@@ -22,4 +24,14 @@ export interface HttpContext {
     meshPeers: number
   }
   ready: () => boolean
+  sync: {
+    state(): SyncState
+    /** Runs a session (with a random connected peer when none is named). */
+    syncWith(peer?: string, reason?: string): Promise<SessionStats>
+  }
+  /** Peers refused both ways (admin, loopback only). */
+  deny: {
+    list(): string[]
+    set(peers: string[]): Promise<void>
+  }
 }

@@ -22,6 +22,7 @@ export function nodeRoutes(app: FastifyInstance, ctx: HttpContext): void {
       peers: live.peers,
       gossipPeers: live.gossipPeers,
       meshPeers: live.meshPeers,
+      sync: ctx.sync.state(),
     }
   })
 

@@ -4,6 +4,7 @@ import { HttpError } from './errors.ts'
 import { accountRoutes } from './routes-accounts.ts'
 import { messageRoutes } from './routes-messages.ts'
 import { nodeRoutes } from './routes-node.ts'
+import { syncRoutes } from './routes-sync.ts'
 
 /** The node's HTTP API (see docs/openapi.json). Every error is { code, message }. */
 export function createHttpServer(ctx: HttpContext): FastifyInstance {
@@ -50,5 +51,6 @@ export function createHttpServer(ctx: HttpContext): FastifyInstance {
   nodeRoutes(app, ctx)
   messageRoutes(app, ctx)
   accountRoutes(app, ctx)
+  syncRoutes(app, ctx)
   return app
 }

@@ -1,5 +1,23 @@
+import { FreebirdError } from '@freebird/protocol'
 import type { Stream } from '@libp2p/interface'
 import { Uint8ArrayList } from 'uint8arraylist'
+
+/** A stream broke a framing rule: a frame over the limit, or silence for too long. */
+export class StreamError extends FreebirdError<'stream.frame_too_large' | 'stream.idle'> {
+  override name = 'StreamError'
+}
+
+/** Aborts a stream that stays silent (nothing received) for `ms`: idle peers do not hold streams forever. */
+export function idleTimeout(stream: Stream, ms: number): Stream {
+  const expire = () => stream.abort(new StreamError('stream.idle', `nothing received for ${ms} ms`))
+  let timer = setTimeout(expire, ms)
+  stream.addEventListener('message', () => {
+    clearTimeout(timer)
+    timer = setTimeout(expire, ms)
+  })
+  stream.addEventListener('close', () => clearTimeout(timer), { once: true })
+  return stream
+}
 
 /** Largest frame any Freebird stream protocol accepts (a query answer of many messages). */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024
@@ -180,7 +198,7 @@ export class FrameDecoder {
       }
       if (i >= buf.length) break // the length prefix is not complete yet
       if (i === at + 8 || length > this.#max)
-        throw new Error(`frame larger than ${this.#max} bytes`)
+        throw new StreamError('stream.frame_too_large', `frame larger than ${this.#max} bytes`)
       const start = i + 1
       if (start + length > buf.length) break
       frames.push(buf.subarray(start, start + length))

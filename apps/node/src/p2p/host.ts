@@ -3,7 +3,7 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { bootstrap } from '@libp2p/bootstrap'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
-import type { PrivateKey } from '@libp2p/interface'
+import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
 import { ping } from '@libp2p/ping'
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { tcp } from '@libp2p/tcp'
@@ -19,6 +19,7 @@ export interface HostOptions {
   bootstrap: string[]
   topic: string
   registry: Registry
+  connectionGater?: ConnectionGater
 }
 
 /**
@@ -79,6 +80,7 @@ export async function createHost(o: HostOptions) {
     streamMuxers: [yamux()],
     peerDiscovery: o.bootstrap.length > 0 ? [bootstrap({ list: o.bootstrap, timeout: 100 })] : [],
     connectionManager: { maxConnections: 300 },
+    ...(o.connectionGater ? { connectionGater: o.connectionGater } : {}),
     metrics: prometheusMetrics({
       registry: o.registry,
       collectDefaultMetrics: false,

@@ -3,3 +3,9 @@ export const topicOf = (network: string) => `/freebird/${network}/messages/1`
 export const submitProtocol = (network: string) => `/freebird/${network}/submit/1.0.0`
 export const queryProtocol = (network: string) => `/freebird/${network}/query/1.0.0`
 export const subscribeProtocol = (network: string) => `/freebird/${network}/subscribe/1.0.0`
+/** Negentropy V1 set reconciliation; the dialer initiates. */
+export const syncProtocol = (network: string) => `/freebird/${network}/sync/1.0.0`
+/** Envelopes by id, for what reconciliation found missing. */
+export const fetchProtocol = (network: string) => `/freebird/${network}/fetch/1.0.0`
+/** Envelopes the dialer has and the listener lacks. */
+export const pushProtocol = (network: string) => `/freebird/${network}/push/1.0.0`

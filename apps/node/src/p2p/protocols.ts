@@ -12,7 +12,7 @@ import type { Logger } from '../logger.ts'
 import type { Ingest } from '../pipeline/ingest.ts'
 import { followKey, profileKey } from '../store/keys.ts'
 import type { MessageStore } from '../store/message-store.ts'
-import { readFrames, writeFrame, writeFrames } from './frames.ts'
+import { idleTimeout, readFrames, writeFrame, writeFrames } from './frames.ts'
 import { queryProtocol, submitProtocol, subscribeProtocol } from './names.ts'
 
 export interface ProtocolDeps {
@@ -26,16 +26,6 @@ export interface ProtocolDeps {
 
 type Query = Record<string, unknown>
 
-/** Aborts a stream that stays silent (nothing received) for `ms`: idle peers do not hold streams forever. */
-function idleTimeout(stream: Stream, ms: number): Stream {
-  let timer = setTimeout(() => stream.abort(new Error('idle timeout')), ms)
-  stream.addEventListener('message', () => {
-    clearTimeout(timer)
-    timer = setTimeout(() => stream.abort(new Error('idle timeout')), ms)
-  })
-  stream.addEventListener('close', () => clearTimeout(timer), { once: true })
-  return stream
-}
 const MAX_LIMIT = 500
 /** Unanswered submissions one stream may have; beyond it the stream stops being read. */
 const SUBMIT_WINDOW = 1024

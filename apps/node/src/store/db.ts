@@ -31,6 +31,11 @@ export interface Sublevels {
   followers: Sub
   /** author || delegated key || id -> '' (what a revocation removes). */
   bySigner: Sub
+  /**
+   * id -> '' for messages gone for good (a post a root key removed, what a
+   * removed signer key signed): sync does not fetch them again.
+   */
+  gone: Sub
   /** Set fingerprint accumulators. */
   meta: Sub
 }
@@ -51,6 +56,7 @@ export async function openDb(path: string): Promise<{ db: Db; subs: Sublevels }>
     following: sub('f'),
     followers: sub('g'),
     bySigner: sub('s'),
+    gone: sub('d'),
     meta: sub('z'),
   }
   return { db, subs }

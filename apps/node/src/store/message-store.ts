@@ -8,6 +8,7 @@ import {
   toHex,
   utf8,
 } from '@freebird/protocol'
+import { SyncIndex } from '../sync/sync-index.ts'
 import { type Db, openDb, type Sub, type Sublevels } from './db.ts'
 import { SetFingerprint } from './fingerprint.ts'
 import { concat, lwwKey, prefixEnd, readU64, signerKey, tombstoneKey, u64 } from './keys.ts'
@@ -29,6 +30,14 @@ export type ApplyOutcome =
   /** Never valid (its delegated key was removed). */
   | { status: 'rejected'; code: string }
 
+/** One atomic batch in the making: its writes and the (timestamp, id) keys it adds and removes. */
+interface Run {
+  tx: Tx
+  fp: SetFingerprint
+  added: Uint8Array[]
+  removed: Uint8Array[]
+}
+
 /**
  * The node's message set and the indexes derived from it, in one LevelDB.
  * Writes are serialized by the caller (the ingest pipeline's single writer);
@@ -40,19 +49,24 @@ export class MessageStore {
   readonly #network: Uint8Array
   #fingerprint: SetFingerprint
   readonly #signerCache = new Map<string, Message | null>()
+  /** The message set as sync reconciles it (the byTime index with block summaries). */
+  readonly syncIndex: SyncIndex
 
   private constructor(db: Db, subs: Sublevels, network: Uint8Array, fingerprint: SetFingerprint) {
     this.#db = db
     this.#subs = subs
     this.#network = network
     this.#fingerprint = fingerprint
+    this.syncIndex = new SyncIndex(subs.byTime)
   }
 
   static async open(path: string, network: Uint8Array): Promise<MessageStore> {
     const { db, subs } = await openDb(path)
     const [sum, count] = await subs.meta.getMany([META_SUM, META_COUNT])
     const fingerprint = new SetFingerprint(sum ?? new Uint8Array(32), count ? readU64(count) : 0)
-    return new MessageStore(db, subs, network, fingerprint)
+    const store = new MessageStore(db, subs, network, fingerprint)
+    await store.syncIndex.load()
+    return store
   }
 
   async close(): Promise<void> {
@@ -103,21 +117,26 @@ export class MessageStore {
   }
 
   async #applyRun(messages: Message[]): Promise<ApplyOutcome[]> {
-    const tx = new Tx()
-    const fingerprint = this.#fingerprint.clone()
+    const run: Run = { tx: new Tx(), fp: this.#fingerprint.clone(), added: [], removed: [] }
+    const { tx, fp } = run
     const s = this.#subs
     const outcomes: ApplyOutcome[] = []
-    for (const m of messages) outcomes.push(await this.#apply(tx, fingerprint, m))
+    for (const m of messages) outcomes.push(await this.#apply(run, m))
     if (tx.size > 0) {
-      tx.put(s.meta, META_SUM, fingerprint.sum)
-      tx.put(s.meta, META_COUNT, u64(fingerprint.count))
-      await this.#db.batch(tx.ops as never)
-      this.#fingerprint = fingerprint
+      tx.put(s.meta, META_SUM, fp.sum)
+      tx.put(s.meta, META_COUNT, u64(fp.count))
+      // No sync round may see the index between the batch and its summary update.
+      await this.syncIndex.exclusive(async () => {
+        await this.#db.batch(tx.ops as never)
+        this.#fingerprint = fp
+        await this.syncIndex.commit(run.added, run.removed)
+      })
     }
     return outcomes
   }
 
-  async #apply(tx: Tx, fp: SetFingerprint, m: Message): Promise<ApplyOutcome> {
+  async #apply(run: Run, m: Message): Promise<ApplyOutcome> {
+    const { tx } = run
     const s = this.#subs
     if (tx.get(s.messages, m.id)) return { status: 'duplicate' }
     const d = m.data
@@ -134,36 +153,46 @@ export class MessageStore {
     // A root-signed removal deleted the post for good; a delegated one only hides it.
     const tombstone =
       d.type === 'post.add' ? tx.get(s.tombstones, concat(d.author, m.id)) : undefined
-    if (tombstone?.[0] === ROOT_REMOVED) return { status: 'ignored', code: 'post.removed' }
+    if (tombstone?.[0] === ROOT_REMOVED) {
+      if (!tx.get(s.gone, m.id)) tx.put(s.gone, m.id, EMPTY)
+      return { status: 'ignored', code: 'post.removed' }
+    }
 
-    this.#insert(tx, fp, m)
+    this.#insert(run, m)
     if (delegated) tx.put(s.bySigner, concat(d.author, m.signer, m.id), EMPTY)
     switch (d.type) {
       case 'post.add':
         if (!tombstone) this.#addPostIndexes(tx, m as Message<'post.add'>)
         break
       case 'post.remove':
-        await this.#applyPostRemove(tx, fp, m as Message<'post.remove'>)
+        await this.#applyPostRemove(run, m as Message<'post.remove'>)
         break
       default:
-        await this.#applyLww(tx, fp, m)
+        await this.#applyLww(run, m)
     }
     return { status: 'stored' }
   }
 
-  #insert(tx: Tx, fp: SetFingerprint, m: Message): void {
-    tx.put(this.#subs.messages, m.id, m.bytes)
-    tx.put(this.#subs.byTime, concat(u64(m.data.timestamp), m.id), EMPTY)
-    fp.add(m.id)
+  #insert(run: Run, m: Message): void {
+    const key = concat(u64(m.data.timestamp), m.id)
+    run.tx.put(this.#subs.messages, m.id, m.bytes)
+    run.tx.put(this.#subs.byTime, key, EMPTY)
+    run.added.push(key)
+    run.fp.add(m.id)
   }
 
-  #delete(tx: Tx, fp: SetFingerprint, m: Message): void {
+  /** Takes a message out of the set; `forGood` when it can never be valid again. */
+  #delete(run: Run, m: Message, forGood: boolean): void {
+    const { tx } = run
     const s = this.#subs
+    const key = concat(u64(m.data.timestamp), m.id)
     tx.del(s.messages, m.id)
-    tx.del(s.byTime, concat(u64(m.data.timestamp), m.id))
+    tx.del(s.byTime, key)
+    run.removed.push(key)
+    if (forGood) tx.put(s.gone, m.id, EMPTY)
     if (!equalBytes(m.signer, m.data.author))
       tx.del(s.bySigner, concat(m.data.author, m.signer, m.id))
-    fp.remove(m.id)
+    run.fp.remove(m.id)
   }
 
   #addPostIndexes(tx: Tx, m: Message<'post.add'>): void {
@@ -185,7 +214,8 @@ export class MessageStore {
    * revoked); a delegated one keeps the bytes, because revoking that key
    * brings the post back, and every node must then still have it.
    */
-  async #applyPostRemove(tx: Tx, fp: SetFingerprint, m: Message<'post.remove'>): Promise<void> {
+  async #applyPostRemove(run: Run, m: Message<'post.remove'>): Promise<void> {
+    const { tx } = run
     const s = this.#subs
     const { author, body } = m.data
     const key = concat(author, body.target)
@@ -197,7 +227,7 @@ export class MessageStore {
     const post = await this.#load(tx, body.target)
     if (post?.data.type !== 'post.add' || !equalBytes(post.data.author, author)) return
     if (!current) this.#removePostIndexes(tx, post as Message<'post.add'>)
-    if (root) this.#delete(tx, fp, post)
+    if (root) this.#delete(run, post, true)
   }
 
   /** After a delegated removal is revoked: the remaining removals decide; with none, the post shows again. */
@@ -214,7 +244,8 @@ export class MessageStore {
     }
   }
 
-  async #applyLww(tx: Tx, fp: SetFingerprint, m: Message): Promise<void> {
+  async #applyLww(run: Run, m: Message): Promise<void> {
+    const { tx } = run
     const s = this.#subs
     const key = lwwKey(m) as Uint8Array
     tx.put(s.candidates, concat(key, m.id), EMPTY)
@@ -229,11 +260,12 @@ export class MessageStore {
       // The key's entry changed: what it signed must still be authorized by the new one.
       const entry = signerSetOf([m])
       await this.#recheck(
-        tx,
-        fp,
+        run,
         m.data.author,
         m.data.body.key,
         (x) => authorizeSigner(x, entry) === null,
+        // signer.remove wins for good: what the key signed never comes back.
+        m.data.type === 'signer.remove',
       )
     }
   }
@@ -263,12 +295,13 @@ export class MessageStore {
    * its expiry or scope); the next winners show, removed posts come back.
    */
   async #recheck(
-    tx: Tx,
-    fp: SetFingerprint,
+    run: Run,
     author: Uint8Array,
     key: Uint8Array,
     keep: (m: Message) => boolean,
+    forGood: boolean,
   ): Promise<void> {
+    const { tx } = run
     const s = this.#subs
     const prefix = concat(author, key)
     for await (const row of s.bySigner.keys({ gte: prefix, lt: prefixEnd(prefix) })) {
@@ -277,7 +310,7 @@ export class MessageStore {
       if (!bytes) continue
       const m = this.decode(bytes)
       if (keep(m)) continue
-      this.#delete(tx, fp, m)
+      this.#delete(run, m, forGood)
       if (m.data.type === 'post.add') this.#removePostIndexes(tx, m as Message<'post.add'>)
       if (m.data.type === 'post.remove') {
         const target = (m as Message<'post.remove'>).data.body.target
@@ -332,6 +365,21 @@ export class MessageStore {
 
   async getMessage(id: Uint8Array): Promise<Uint8Array | undefined> {
     return this.#subs.messages.get(id)
+  }
+
+  /** Envelopes of many ids (undefined where not held), in one LevelDB call. */
+  getMessages(ids: Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    return this.#subs.messages.getMany(ids)
+  }
+
+  /** The ids of `ids` that are gone for good (sync does not fetch them). */
+  async goneOf(ids: Uint8Array[]): Promise<Set<number>> {
+    const values = await this.#subs.gone.getMany(ids)
+    const out = new Set<number>()
+    values.forEach((v, i) => {
+      if (v !== undefined) out.add(i)
+    })
+    return out
   }
 
   /** Posts of an author, newest first. */

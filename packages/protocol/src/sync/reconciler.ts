@@ -26,6 +26,11 @@ const FRAME_RESERVE = 200
 export interface ReconcilerOptions {
   /** Largest message this side emits (0: unlimited; otherwise at least 4096). */
   frameSizeLimit?: number
+  /**
+   * This side initiated the session in an earlier round. Lets a fresh
+   * Reconciler (over a fresh view of a changing set) handle a later round.
+   */
+  initiator?: boolean
 }
 
 export interface ReconcileResult {
@@ -54,6 +59,7 @@ export class Reconciler {
     if (limit !== 0 && limit < 4096) throw new RangeError('frameSizeLimit is 0 or at least 4096')
     this.#storage = storage
     this.#frameSizeLimit = limit
+    this.#initiator = options.initiator ?? false
   }
 
   get isInitiator(): boolean {

@@ -1,0 +1,36 @@
+import type { Ingest } from '../pipeline/ingest.ts'
+import type { MessageStore } from '../store/message-store.ts'
+
+/** Bounds on what one sync session may cost either side. */
+export interface SyncLimits {
+  /** Largest Negentropy message this node sends (bytes; Negentropy's frameSizeLimit). */
+  frameSizeLimit: number
+  /** Largest Negentropy message this node accepts. */
+  maxFrameBytes: number
+  /** Most reconciliation rounds in one session. */
+  maxRounds: number
+  /** A session whose peer stays silent this long ends (ms). */
+  idleMs: number
+  /** Most ids in one fetch request. */
+  fetchBatch: number
+  /** Fetched or pushed messages waiting for the ingest pipeline, per session. */
+  ingestWindow: number
+}
+
+export const DEFAULT_SYNC_LIMITS: SyncLimits = {
+  frameSizeLimit: 512 * 1024,
+  maxFrameBytes: 4 * 1024 * 1024,
+  maxRounds: 2_000,
+  idleMs: 30_000,
+  fetchBatch: 1_024,
+  ingestWindow: 4_096,
+}
+
+/** What both sides of a sync session work with. */
+export interface SyncContext {
+  store: MessageStore
+  ingest: Ingest
+  limits: SyncLimits
+}
+
+export const ID_BYTES = 32

@@ -1,0 +1,110 @@
+import type { Stream } from '@libp2p/interface'
+import { readFrames, writeFrame } from '../p2p/frames.ts'
+import { ID_BYTES, type SyncContext } from './context.ts'
+import { SyncSessionError } from './errors.ts'
+import { IngestWindow } from './ingest-window.ts'
+import { MAX_ENVELOPE_FRAME, servedFault } from './responder.ts'
+
+/** Requests sent ahead of the answers being read. */
+const AHEAD = 2
+
+/**
+ * The dialer's side of `/fetch/1.0.0`: asks for ids in batches as
+ * reconciliation finds them (two requests ahead), and feeds what comes back
+ * to the ingest pipeline. An id the peer does not serve, a message that is
+ * not the one asked for, or an invalid one is the peer's fault.
+ */
+export class Fetcher {
+  readonly #ctx: SyncContext
+  readonly #open: () => Promise<Stream>
+  readonly #queue: Uint8Array[] = []
+  readonly #window: IngestWindow
+  #more: (() => void) | undefined
+  #finished = false
+  #run: Promise<void> | undefined
+  /** Envelopes received so far. */
+  received = 0
+  /** Ids asked for and answered with an empty frame. */
+  withheld = 0
+
+  constructor(ctx: SyncContext, open: () => Promise<Stream>) {
+    this.#ctx = ctx
+    this.#open = open
+    this.#window = new IngestWindow(ctx.limits.ingestWindow)
+  }
+
+  add(ids: Uint8Array[]): void {
+    if (ids.length === 0) return
+    this.#queue.push(...ids)
+    this.#run ??= this.#loop()
+    // Keep the session's own error for `finish`; an unhandled rejection would end the process.
+    this.#run.catch(() => {})
+    this.#wake()
+  }
+
+  /** No more ids: resolves once everything asked for is answered and ingested. */
+  async finish(): Promise<void> {
+    this.#finished = true
+    this.#wake()
+    await this.#run
+    if (this.withheld > 0) {
+      throw new SyncSessionError(
+        'sync.withheld',
+        `the peer did not serve ${this.withheld} message(s) it had announced`,
+      )
+    }
+  }
+
+  #wake(): void {
+    const more = this.#more
+    this.#more = undefined
+    more?.()
+  }
+
+  async #loop(): Promise<void> {
+    const { fetchBatch } = this.#ctx.limits
+    const stream = await this.#open()
+    const answers = readFrames(stream, MAX_ENVELOPE_FRAME)[Symbol.asyncIterator]()
+    const asked: Uint8Array[][] = []
+    try {
+      for (;;) {
+        while (asked.length < AHEAD && this.#queue.length > 0) {
+          const batch = this.#queue.splice(0, fetchBatch)
+          const request = new Uint8Array(batch.length * ID_BYTES)
+          batch.forEach((id, i) => {
+            request.set(id, i * ID_BYTES)
+          })
+          await writeFrame(stream, request)
+          asked.push(batch)
+        }
+        const batch = asked.shift()
+        if (!batch) {
+          if (this.#finished) break
+          await new Promise<void>((resolve) => {
+            this.#more = resolve
+          })
+          continue
+        }
+        for (const id of batch) {
+          const next = await answers.next()
+          if (next.done) throw new SyncSessionError('sync.withheld', 'the fetch stream ended early')
+          if (next.value.byteLength === 0) {
+            this.withheld++
+            continue
+          }
+          this.received++
+          const envelope = next.value
+          await this.#window.add(
+            () => this.#ctx.ingest.submit(envelope, 'sync'),
+            (result) => servedFault(result, id),
+          )
+        }
+      }
+      await stream.close()
+      await this.#window.drain()
+    } catch (error) {
+      stream.abort(error as Error)
+      throw error
+    }
+  }
+}
