@@ -16,7 +16,27 @@ export interface NodeInfo {
   peers: number
   gossipPeers: number
   meshPeers: number
+  sync: {
+    running: number
+    completed: number
+    failed: number
+    lastSync: {
+      peer: string
+      rounds: number
+      have: number
+      need: number
+      fetched: number
+      pushed: number
+      error?: { code: string }
+    }[]
+  }
 }
+
+/** Node processes still running: killed if the test runner exits first (one listener for all). */
+const live = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL')
+})
 
 /** A `freebird node` in its own OS process, on real ports, with data on disk. */
 export class NodeProcess {
@@ -52,9 +72,8 @@ export class NodeProcess {
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)))
     // If the test runner dies first, its nodes die with it.
     const child = this.child
-    const reap = () => child.kill('SIGKILL')
-    process.once('exit', reap)
-    void this.exited.then(() => process.off('exit', reap))
+    live.add(child)
+    void this.exited.then(() => live.delete(child))
     const started = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`node did not start in ${timeoutMs} ms`)),
@@ -108,6 +127,16 @@ export class NodeProcess {
       status: response.status,
       body: (await response.json()) as { id?: string; code?: string },
     }
+  }
+
+  /** Replaces the node's deny list (peers refused both ways). */
+  async deny(peers: string[]): Promise<void> {
+    const response = await fetch(`${this.url}/v1/admin/deny`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ peers }),
+    })
+    if (!response.ok) throw new Error(`deny answered ${response.status}`)
   }
 
   async metric(name: string, labels: Record<string, string> = {}): Promise<number> {

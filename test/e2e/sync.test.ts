@@ -1,9 +1,21 @@
+import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { createNodeSigner } from '@freebird/node-verifier'
-import { buildPostAdd, type Message, parseNetworkId } from '@freebird/protocol'
+import {
+  buildPostAdd,
+  buildPostRemove,
+  type Message,
+  parseNetworkId,
+  toHex,
+} from '@freebird/protocol'
 import { afterAll, describe, expect, it } from 'vitest'
 import { NodeProcess, waitFor } from './harness.ts'
 
+const BIN = fileURLToPath(new URL('../../apps/node/bin/freebird.js', import.meta.url))
+const freebird = async (...args: string[]) =>
+  (await promisify(execFile)(process.execPath, [BIN, ...args])).stdout.trim()
 const nodes: NodeProcess[] = []
 afterAll(async () => {
   await Promise.all(nodes.map((n) => n.stop()))
@@ -73,4 +85,90 @@ describe('anti-entropy sync between node processes', () => {
     )
     expect(await b.metric('freebird_messages_stored_total', { source: 'sync' })).toBe(10_000)
   }, 120_000)
+
+  it('six nodes split in two groups with writes on both sides converge after healing', async () => {
+    const six: NodeProcess[] = []
+    for (let i = 0; i < 6; i++) {
+      // Each node knows every node started before it.
+      const bootstrap = six.flatMap((n) => ['--bootstrap', n.multiaddrs[0] as string])
+      six.push(await track(new NodeProcess()).start(['--sync-interval', '2000', ...bootstrap]))
+    }
+    const [left, right] = [six.slice(0, 3), six.slice(3)]
+    const network = parseNetworkId((await six[0]?.info())?.network as string)
+    await waitFor(
+      async () => (await Promise.all(six.map((n) => n.info()))).every((i) => i.peers >= 3),
+      'the six nodes connected',
+    )
+
+    // Split: each side refuses the other, both ways.
+    await Promise.all([
+      ...left.map((n) => n.deny(right.map((r) => r.peerId))),
+      ...right.map((n) => n.deny(left.map((l) => l.peerId))),
+    ])
+    await waitFor(
+      async () => (await Promise.all(six.map((n) => n.info()))).every((i) => i.peers <= 2),
+      'the two groups apart',
+    )
+    await submitAll(left[0] as NodeProcess, posts(network, 300, 'left'))
+    await submitAll(right[2] as NodeProcess, posts(network, 200, 'right'))
+    await waitFor(
+      async () =>
+        (await sameRoot(left[0] as NodeProcess, left[2] as NodeProcess)) &&
+        (await sameRoot(right[0] as NodeProcess, right[2] as NodeProcess)),
+      'each side to agree within itself',
+    )
+    expect((await left[1]?.info())?.messageCount).toBe(300)
+    expect((await right[1]?.info())?.messageCount).toBe(200)
+
+    const healed = Date.now()
+    await Promise.all(six.map((n) => n.deny([])))
+    await waitFor(
+      async () => {
+        const infos = await Promise.all(six.map((n) => n.info()))
+        return new Set(infos.map((i) => i.stateRoot)).size === 1 && infos[0]?.messageCount === 500
+      },
+      'one stateRoot on all six',
+      30_000,
+    )
+    console.log(`six nodes converged ${Date.now() - healed} ms after healing`)
+
+    // A node started empty with only a bootstrap address reaches the same stateRoot.
+    const fresh = await track(new NodeProcess()).start([
+      '--bootstrap',
+      right[1]?.multiaddrs[0] as string,
+    ])
+    await waitFor(() => sameRoot(fresh, left[0] as NodeProcess), 'the new node to sync', 30_000)
+  }, 120_000)
+
+  it('a removed post does not come back, and is not fetched again', async () => {
+    const a = await track(new NodeProcess()).start(['--sync-interval', '0'])
+    const b = await track(new NodeProcess()).start(['--sync-interval', '0'])
+    const network = parseNetworkId((await a.info()).network)
+    const post = buildPostAdd({ text: 'regretted' }, { network, signer })
+    const removal = buildPostRemove({ target: post.id }, { network, signer })
+    // a saw the post and its removal; b, apart, only the post.
+    await submitAll(a, [post, removal], 1)
+    await submitAll(b, [post], 1)
+    expect(await a.has(toHex(post.id))).toBe(false)
+
+    // a dials b, so a runs the session.
+    await a.stop()
+    await a.start(['--sync-interval', '0', '--bootstrap', b.multiaddrs[0] as string])
+    await waitFor(() => sameRoot(a, b), 'a and b to agree')
+    expect(await b.has(toHex(post.id))).toBe(false)
+    await waitFor(async () => (await a.info()).sync.completed >= 1, 'the session to be recorded')
+    // b had the post: a did not fetch it (gone for good here) and pushed the removal.
+    expect((await a.info()).sync.lastSync[0]).toMatchObject({
+      need: 1,
+      skipped: 1,
+      fetched: 0,
+      have: 1,
+      pushed: 1,
+    })
+
+    // Nothing moves any more (asked through the CLI).
+    const again = JSON.parse(await freebird('sync', '--node', a.url, '--peer', b.peerId, '--json'))
+    expect(again).toMatchObject({ peer: b.peerId, need: 0, have: 0, rounds: 1 })
+    expect(await freebird('sync', '--node', b.url)).toMatch(/fetched {2}0 of 0 missing here/)
+  }, 60_000)
 })

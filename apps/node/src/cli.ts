@@ -5,6 +5,7 @@ import { genesisCommand } from './commands/genesis.ts'
 import { keygenCommand } from './commands/keygen.ts'
 import { nodeCommand } from './commands/node.ts'
 import { postCommand, replyCommand } from './commands/post.ts'
+import { syncCommand } from './commands/sync.ts'
 
 /** Builds the `freebird` program; one file per command under commands/. */
 export function createProgram(): Command {
@@ -16,6 +17,7 @@ export function createProgram(): Command {
     .addCommand(keygenCommand())
     .addCommand(postCommand())
     .addCommand(replyCommand())
+    .addCommand(syncCommand())
     .addCommand(demoCommand())
     .showHelpAfterError()
 }

@@ -39,6 +39,15 @@ const open = async () => {
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
+/** The sync index holds exactly the message set: its whole-range fingerprint is the stateRoot. */
+const indexAgrees = async (store: MessageStore) => {
+  const [size, fingerprint] = await store.syncIndex.read(async (view) => {
+    const n = await view.size()
+    return [n, await view.fingerprint(0, n)] as const
+  })
+  expect(size).toBe(store.messageCount)
+  expect(toHex(fingerprint)).toBe(toHex(store.stateRoot))
+}
 const ids = (list: Uint8Array[], store: MessageStore) => list.map((b) => toHex(store.decode(b).id))
 
 describe('MessageStore', () => {
@@ -78,6 +87,11 @@ describe('MessageStore', () => {
     expect(toHex(a.stateRoot)).toBe(toHex(b.stateRoot))
     expect(await a.getMessage(post.id)).toBeUndefined()
     expect(await a.postsBy(alice.publicKey, 10)).toEqual([])
+    // Gone for good on both: sync will not fetch the post again.
+    expect(await a.goneOf([post.id, remove.id])).toEqual(new Set([0]))
+    expect(await b.goneOf([post.id, remove.id])).toEqual(new Set([0]))
+    await indexAgrees(a)
+    await indexAgrees(b)
     await a.close()
     await b.close()
   })
@@ -143,6 +157,9 @@ describe('MessageStore', () => {
     expect(await nameOf()).toBe('root')
     expect(await store.postsBy(alice.publicKey, 10)).toEqual([])
     expect(store.messageCount).toBe(3) // rootName, add, remove
+    // signer.remove wins for good: what the key signed is never fetched again.
+    expect(await store.goneOf([appPost.id, appName.id, rootName.id])).toEqual(new Set([0, 1]))
+    await indexAgrees(store)
   })
 
   it('has equal stateRoots exactly for equal sets', async () => {
@@ -207,5 +224,9 @@ describe('MessageStore: revocations converge', () => {
     for (const store of [a, b])
       expect(await store.winner(profileKey(alice.publicKey, 'name'))).toBeUndefined()
     expect(toHex(a.stateRoot)).toBe(toHex(b.stateRoot))
+    // A later signer.add could widen the key again: not gone for good.
+    expect(await a.goneOf([name.id])).toEqual(new Set())
+    await indexAgrees(a)
+    await indexAgrees(b)
   })
 })
