@@ -32,9 +32,7 @@ describe('resolveConfig', () => {
       'config.invalid',
     )
     expect(codeOf(() => resolveConfig({ verifyThreads: 0 }, {}))).toBe('config.invalid')
-    expect(codeOf(() => resolveConfig({}, { FREEBIRD_SYNC_INTERVAL: '-1' }))).toBe(
-      'config.invalid',
-    )
+    expect(codeOf(() => resolveConfig({}, { FREEBIRD_SYNC_INTERVAL: '-1' }))).toBe('config.invalid')
     expect(resolveConfig({}, { FREEBIRD_SYNC_INTERVAL: '0' }).syncInterval).toBe(0)
   })
 })
