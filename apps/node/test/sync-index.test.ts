@@ -25,11 +25,14 @@ function rng(seed: number) {
 
 const keyOf = (i: SyncItem) => concat(u64(i.timestamp), i.id)
 
-async function setup(blockSize: number) {
+async function setup(blockSize: number, cacheItems?: number) {
   const dir = mkdtempSync(join(tmpdir(), 'freebird-sync-index-'))
   dirs.push(dir)
   const { db, subs } = await openDb(dir)
-  const index = new SyncIndex(subs.byTime, { blockSize })
+  const index = new SyncIndex(subs.byTime, {
+    blockSize,
+    ...(cacheItems === undefined ? {} : { cacheItems }),
+  })
   await index.load()
   const set = new Map<string, SyncItem>()
   const apply = (added: SyncItem[], removed: SyncItem[]) =>
@@ -53,48 +56,55 @@ function randomItem(r: (n: number) => number): SyncItem {
 }
 
 describe('SyncIndex (LevelDB-backed Negentropy storage)', () => {
-  it('answers like an in-memory vector through inserts, removals and block splits', async () => {
-    const r = rng(7)
-    const { index, set, apply, db } = await setup(8)
-    for (let round = 0; round < 40; round++) {
-      const added = Array.from({ length: r(30) }, () => randomItem(r))
-      const present = [...set.values()]
-      const removed = present.filter(() => r(5) === 0).slice(0, 10)
-      await apply(added, removed)
-      const vector = new SyncVector(set.values())
-      const n = vector.size()
-      await index.read(async (view) => {
-        expect(await view.size()).toBe(n)
-        for (let k = 0; k < 10; k++) {
-          const a = r(n + 1)
-          const b = a + r(n - a + 1)
-          expect(toHex(await view.fingerprint(a, b))).toBe(toHex(vector.fingerprint(a, b)))
-          const bound = randomItem(r)
-          const cut = { timestamp: bound.timestamp, id: bound.id.subarray(0, r(33)) }
-          expect(await view.findLowerBound(a, b, cut)).toBe(vector.findLowerBound(a, b, cut))
-          if (n > 0) {
-            const i = r(n)
-            expect(compareItems(await view.getItem(i), vector.getItem(i))).toBe(0)
+  it.each([
+    ['a cache for everything', undefined],
+    ['a cache of 20 items', 20],
+    ['no cache', 0],
+  ])(
+    'answers like an in-memory vector through inserts, removals and block splits, with %s',
+    async (_, cacheItems) => {
+      const r = rng(7)
+      const { index, set, apply, db } = await setup(8, cacheItems)
+      for (let round = 0; round < 40; round++) {
+        const added = Array.from({ length: r(30) }, () => randomItem(r))
+        const present = [...set.values()]
+        const removed = present.filter(() => r(5) === 0).slice(0, 10)
+        await apply(added, removed)
+        const vector = new SyncVector(set.values())
+        const n = vector.size()
+        await index.read(async (view) => {
+          expect(await view.size()).toBe(n)
+          for (let k = 0; k < 10; k++) {
+            const a = r(n + 1)
+            const b = a + r(n - a + 1)
+            expect(toHex(await view.fingerprint(a, b))).toBe(toHex(vector.fingerprint(a, b)))
+            const bound = randomItem(r)
+            const cut = { timestamp: bound.timestamp, id: bound.id.subarray(0, r(33)) }
+            expect(await view.findLowerBound(a, b, cut)).toBe(vector.findLowerBound(a, b, cut))
+            if (n > 0) {
+              const i = r(n)
+              expect(compareItems(await view.getItem(i), vector.getItem(i))).toBe(0)
+            }
           }
-        }
-        const seen: string[] = []
-        await view.iterate(0, n, (item) => {
-          seen.push(toHex(item.id))
-          return true
+          const seen: string[] = []
+          await view.iterate(0, n, (item) => {
+            seen.push(toHex(item.id))
+            return true
+          })
+          expect(seen).toEqual([...set.values()].sort(compareItems).map((i) => toHex(i.id)))
         })
-        expect(seen).toEqual([...set.values()].sort(compareItems).map((i) => toHex(i.id)))
+      }
+      // A fresh load of the same index gives the same fingerprints.
+      const again = new SyncIndex((await setupSubs(db)).byTime, { blockSize: 8 })
+      await again.load()
+      const vector = new SyncVector(set.values())
+      await again.read(async (view) => {
+        expect(toHex(await view.fingerprint(0, vector.size()))).toBe(
+          toHex(vector.fingerprint(0, vector.size())),
+        )
       })
-    }
-    // A fresh load of the same index gives the same fingerprints.
-    const again = new SyncIndex((await setupSubs(db)).byTime, { blockSize: 8 })
-    await again.load()
-    const vector = new SyncVector(set.values())
-    await again.read(async (view) => {
-      expect(toHex(await view.fingerprint(0, vector.size()))).toBe(
-        toHex(vector.fingerprint(0, vector.size())),
-      )
-    })
-  })
+    },
+  )
 
   it('reconciles against an in-memory peer, finding exactly the differences', async () => {
     const r = rng(11)
@@ -110,12 +120,10 @@ describe('SyncIndex (LevelDB-backed Negentropy storage)', () => {
     let rounds = 0
     while (query) {
       const answer = (await peer.reconcile(query)).output as Uint8Array
-      // A new Reconciler per round is fine: the initiator keeps no state between messages.
-      const result = await index.read(async (view) => {
-        const me = new Reconciler(view)
-        await me.initiate()
-        return me.reconcile(answer)
-      })
+      // A new Reconciler per round, over a fresh view, as a node runs it.
+      const result = await index.read((view) =>
+        new Reconciler(view, { initiator: true }).reconcile(answer),
+      )
       have.push(...result.have.map(toHex))
       need.push(...result.need.map(toHex))
       query = result.output

@@ -7,59 +7,92 @@ import {
   type SyncStorage,
 } from '@freebird/protocol'
 import type { Sub } from '../store/db.ts'
-import { readU64 } from '../store/keys.ts'
 
 /** Items per block: a block is read whole, and split in two above twice this. */
 const BLOCK = 1024
 const KEY = 40
+/** Default budget of the block cache, in items (40 bytes each: 64 MiB). */
+const CACHE_ITEMS = 1_600_000
 
-interface Block {
+/** A run of consecutive items of the index, summarized. */
+export interface Block {
   /** A key at or below every key of the block (timestamp(8) || id(32)). */
   first: Uint8Array
   count: number
   sum: IdSum
 }
 
-const itemOf = (key: Uint8Array): SyncItem => ({
-  timestamp: readU64(key),
-  id: key.subarray(8, KEY),
+/** A block's keys, packed back to back (count * 40 bytes). */
+type Packed = Uint8Array
+
+/** The big-endian u64 timestamp at `at` (below 2^53 for any valid message). */
+const timestampAt = (keys: Uint8Array, at: number) =>
+  ((keys[at] as number) * 2 ** 24 +
+    (((keys[at + 1] as number) << 16) |
+      ((keys[at + 2] as number) << 8) |
+      (keys[at + 3] as number))) *
+    2 ** 32 +
+  ((((keys[at + 4] as number) << 24) >>> 0) +
+    (((keys[at + 5] as number) << 16) | ((keys[at + 6] as number) << 8) | (keys[at + 7] as number)))
+
+const itemAt = (keys: Packed, k: number): SyncItem => ({
+  timestamp: timestampAt(keys, k * KEY),
+  id: keys.subarray(k * KEY + 8, (k + 1) * KEY),
 })
 
 /**
  * The reconciled set as Negentropy sees it, backed by the store's (timestamp,
- * id) index in LevelDB. Only a summary lives in memory: the set cut into
- * blocks of about 1,024 items, each with its first key, count and id sum, so
- * the fingerprint of any range adds block sums and reads at most two blocks.
- * Positions shift as messages arrive, so every read runs under a lock that
- * writes also take: a reconciliation round sees one consistent set.
+ * id) index in LevelDB. A summary lives in memory: the set cut into blocks of
+ * about 1,024 items, each with its first key, count and id sum, plus running
+ * sums over the blocks, so the fingerprint of any range costs one block's
+ * worth of additions at most. Block contents are read from LevelDB on demand
+ * and kept, packed, in a bounded cache (filled by the start-up scan; a write
+ * evicts the blocks it touched). Positions shift as messages arrive, so every
+ * read runs under a lock that writes also take: a reconciliation round sees
+ * one consistent set.
  */
 export class SyncIndex {
   readonly #sub: Sub
   readonly #blockSize: number
+  readonly #cacheItems: number
   #blocks: Block[] = [{ first: new Uint8Array(KEY), count: 0, sum: new IdSum() }]
-  #starts: number[] | undefined
+  #summary: Summary | undefined
+  /** Packed contents of some blocks, least recently used first. */
+  readonly #cache = new Map<Block, Packed>()
+  #cached = 0
   #lock: Promise<unknown> = Promise.resolve()
 
-  constructor(byTime: Sub, options: { blockSize?: number } = {}) {
+  constructor(byTime: Sub, options: { blockSize?: number; cacheItems?: number } = {}) {
     this.#sub = byTime
     this.#blockSize = options.blockSize ?? BLOCK
+    this.#cacheItems = options.cacheItems ?? CACHE_ITEMS
   }
 
-  /** Builds the summary with one scan of the index. */
+  /** Builds the summary with one scan of the index (and warms the cache with what fits). */
   async load(): Promise<void> {
     const blocks: Block[] = []
+    const packs: Packed[] = []
     let current: Block | undefined
+    let pack: Packed | undefined
     for await (const key of this.#sub.keys()) {
       if (!current || current.count === this.#blockSize) {
         current = { first: Uint8Array.from(key), count: 0, sum: new IdSum() }
+        pack = new Uint8Array(this.#blockSize * KEY)
         blocks.push(current)
+        packs.push(pack)
       }
+      pack?.set(key, current.count * KEY)
       current.count++
       current.sum.add(key, 8)
     }
     if (blocks[0]) blocks[0].first = new Uint8Array(KEY)
     this.#blocks = blocks.length > 0 ? blocks : this.#blocks
-    this.#starts = undefined
+    this.#summary = undefined
+    this.#cache.clear()
+    this.#cached = 0
+    blocks.forEach((b, i) => {
+      this.#remember(b, (packs[i] as Packed).subarray(0, b.count * KEY))
+    })
   }
 
   /** Runs `fn` alone: no write and no other read in between. */
@@ -71,7 +104,7 @@ export class SyncIndex {
 
   /** Runs `fn` over a consistent view of the set (one reconciliation round). */
   read<T>(fn: (storage: SyncStorage) => Promise<T>): Promise<T> {
-    return this.exclusive(() => fn(new SyncIndexView(this.#sub, this.#blocks, this.#startsOf())))
+    return this.exclusive(() => fn(new SyncIndexView(this, this.#summaryOf())))
   }
 
   /**
@@ -79,38 +112,93 @@ export class SyncIndex {
    * `exclusive`, right after the batch is written.
    */
   async commit(added: Uint8Array[], removed: Uint8Array[]): Promise<void> {
-    const oversize = new Set<Block>()
+    const touched = new Map<Block, { add: Uint8Array[]; del: Uint8Array[] }>()
+    const changes = (b: Block) => {
+      let c = touched.get(b)
+      if (!c) touched.set(b, (c = { add: [], del: [] }))
+      return c
+    }
     for (const key of added) {
       const b = this.#blocks[this.#blockOf(key)] as Block
       b.count++
       b.sum.add(key, 8)
-      if (b.count > 2 * this.#blockSize) oversize.add(b)
+      changes(b).add.push(key)
     }
     for (const key of removed) {
-      const i = this.#blockOf(key)
-      const b = this.#blocks[i] as Block
+      const b = this.#blocks[this.#blockOf(key)] as Block
       b.count--
       b.sum.subtract(key, 8)
-      if (b.count === 0 && this.#blocks.length > 1 && i > 0) this.#blocks.splice(i, 1)
+      changes(b).del.push(key)
     }
-    for (const b of oversize) await this.#split(b)
-    this.#starts = undefined
+    // Cached blocks are patched in place of being read again: one merge per block touched.
+    for (const [b, c] of touched) {
+      const keys = this.#cache.get(b)
+      if (keys) {
+        this.#forget(b)
+        this.#remember(b, merge(keys, c.add, c.del))
+      }
+    }
+    for (const b of touched.keys()) {
+      if (b.count > 2 * this.#blockSize) await this.#split(b)
+      const i = this.#blocks.indexOf(b)
+      if (b.count === 0 && i > 0) {
+        this.#blocks.splice(i, 1)
+        this.#forget(b)
+      }
+    }
+    if (touched.size > 0) this.#summary = undefined
+  }
+
+  /** A block's packed keys, from the cache or LevelDB. */
+  async packed(block: Block, next: Block | undefined): Promise<Packed> {
+    const hit = this.#cache.get(block)
+    if (hit) {
+      // Most recently used goes last.
+      this.#cache.delete(block)
+      this.#cache.set(block, hit)
+      return hit
+    }
+    const keys = await this.#sub
+      .keys({ gte: block.first, ...(next ? { lt: next.first } : {}), limit: block.count })
+      .all()
+    const packed = new Uint8Array(keys.length * KEY)
+    keys.forEach((k, i) => {
+      packed.set(k, i * KEY)
+    })
+    this.#remember(block, packed)
+    return packed
+  }
+
+  #remember(block: Block, packed: Packed): void {
+    if (this.#cacheItems === 0) return
+    this.#cache.set(block, packed)
+    this.#cached += packed.length / KEY
+    for (const [old, keys] of this.#cache) {
+      if (this.#cached <= this.#cacheItems) break
+      this.#cache.delete(old)
+      this.#cached -= keys.length / KEY
+    }
+  }
+
+  #forget(block: Block): void {
+    const keys = this.#cache.get(block)
+    if (!keys) return
+    this.#cache.delete(block)
+    this.#cached -= keys.length / KEY
   }
 
   async #split(block: Block): Promise<void> {
     const i = this.#blocks.indexOf(block)
-    const next = this.#blocks[i + 1]
-    const keys = await this.#sub
-      .keys({ gte: block.first, ...(next ? { lt: next.first } : {}) })
-      .all()
+    const keys = await this.packed(block, this.#blocks[i + 1])
+    this.#forget(block)
     const parts: Block[] = []
-    for (let k = 0; k < keys.length; k += this.#blockSize) {
-      const part = { first: Uint8Array.from(keys[k] as Uint8Array), count: 0, sum: new IdSum() }
-      for (const key of keys.slice(k, k + this.#blockSize)) {
-        part.count++
-        part.sum.add(key, 8)
-      }
+    const size = this.#blockSize * KEY
+    for (let at = 0; at < keys.length; at += size) {
+      const own = keys.slice(at, at + size)
+      const part = { first: own.slice(0, KEY), count: own.length / KEY, sum: new IdSum() }
+      for (let k = 0; k < own.length; k += KEY) part.sum.add(own, k + 8)
       parts.push(part)
+      this.#remember(part, own)
     }
     if (parts[0]) parts[0].first = block.first
     this.#blocks.splice(i, 1, ...parts)
@@ -128,43 +216,75 @@ export class SyncIndex {
     return lo
   }
 
-  #startsOf(): number[] {
-    if (!this.#starts) {
+  /** Block positions and running sums, rebuilt after a write changed them. */
+  #summaryOf(): Summary {
+    if (!this.#summary) {
+      const starts: number[] = []
+      const sums: IdSum[] = []
       let n = 0
-      this.#starts = this.#blocks.map((b) => {
-        const start = n
+      const running = new IdSum()
+      for (const b of this.#blocks) {
+        starts.push(n)
+        sums.push(new IdSum(running.words))
         n += b.count
-        return start
-      })
+        running.addSum(b.sum)
+      }
+      this.#summary = { blocks: this.#blocks.slice(), starts, sums, size: n }
     }
-    return this.#starts
+    return this.#summary
   }
 }
 
-/** One round's view: block positions fixed, blocks read from LevelDB once each. */
-class SyncIndexView implements SyncStorage {
-  readonly #cache = new Map<number, SyncItem[]>()
-  readonly #size: number
-  readonly sub: Sub
-  readonly blocks: readonly Block[]
-  readonly starts: readonly number[]
+/** A block's packed keys with `add` inserted and `del` taken out, in order. */
+function merge(keys: Packed, add: Uint8Array[], del: Uint8Array[]): Packed {
+  const adds = add.slice().sort(compareBytes)
+  const dels = new Set(del.map((k) => String.fromCharCode(...k)))
+  const out = new Uint8Array(keys.length + (adds.length - del.length) * KEY)
+  let o = 0
+  let a = 0
+  for (let at = 0; at < keys.length; at += KEY) {
+    const key = keys.subarray(at, at + KEY)
+    while (a < adds.length && compareBytes(adds[a] as Uint8Array, key) < 0) {
+      out.set(adds[a++] as Uint8Array, o)
+      o += KEY
+    }
+    if (dels.size > 0 && dels.has(String.fromCharCode(...key))) continue
+    out.set(key, o)
+    o += KEY
+  }
+  for (; a < adds.length; a++, o += KEY) out.set(adds[a] as Uint8Array, o)
+  return out
+}
 
-  constructor(sub: Sub, blocks: readonly Block[], starts: readonly number[]) {
-    this.sub = sub
-    this.blocks = blocks
-    this.starts = starts
-    this.#size = (starts.at(-1) ?? 0) + (blocks.at(-1)?.count ?? 0)
+interface Summary {
+  blocks: Block[]
+  /** Position of each block's first item. */
+  starts: number[]
+  /** Sum of the ids of every block before each block. */
+  sums: IdSum[]
+  size: number
+}
+
+/** One round's view: positions fixed, blocks read through the index's cache. */
+class SyncIndexView implements SyncStorage {
+  readonly #index: SyncIndex
+  readonly #s: Summary
+
+  constructor(index: SyncIndex, summary: Summary) {
+    this.#index = index
+    this.#s = summary
   }
 
   size(): number {
-    return this.#size
+    return this.#s.size
   }
 
   async getItem(index: number): Promise<SyncItem> {
     const b = this.#blockAt(index)
-    const item = (await this.#read(b))[index - (this.starts[b] as number)]
-    if (!item) throw new RangeError(`no item ${index}`)
-    return item
+    const k = index - (this.#s.starts[b] as number)
+    const keys = await this.#read(b)
+    if (k < 0 || k * KEY >= keys.length) throw new RangeError(`no item ${index}`)
+    return itemAt(keys, k)
   }
 
   async iterate(
@@ -173,33 +293,37 @@ class SyncIndexView implements SyncStorage {
     visit: (item: SyncItem, index: number) => boolean,
   ): Promise<void> {
     let i = begin
-    for (let b = this.#blockAt(begin); i < end && b < this.blocks.length; b++) {
-      const items = await this.#read(b)
-      const start = this.starts[b] as number
-      for (; i < end && i - start < items.length; i++) {
-        if (!visit(items[i - start] as SyncItem, i)) return
+    for (let b = this.#blockAt(begin); i < end && b < this.#s.blocks.length; b++) {
+      const keys = await this.#read(b)
+      const start = this.#s.starts[b] as number
+      const count = keys.length / KEY
+      for (; i < end && i - start < count; i++) {
+        if (!visit(itemAt(keys, i - start), i)) return
       }
     }
   }
 
   async findLowerBound(begin: number, end: number, bound: SyncBound): Promise<number> {
     // The last block starting below the bound holds the answer, or it is the next block's start.
+    const { blocks, starts } = this.#s
     let lo = 0
-    let hi = this.blocks.length - 1
+    let hi = blocks.length - 1
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1
-      if (compareToBound(itemOf((this.blocks[mid] as Block).first), bound) < 0) lo = mid
+      const first = (blocks[mid] as Block).first
+      if (compareToBound({ timestamp: timestampAt(first, 0), id: first.subarray(8) }, bound) < 0)
+        lo = mid
       else hi = mid - 1
     }
-    const items = await this.#read(lo)
+    const keys = await this.#read(lo)
     let a = 0
-    let z = items.length
+    let z = keys.length / KEY
     while (a < z) {
       const mid = (a + z) >>> 1
-      if (compareToBound(items[mid] as SyncItem, bound) < 0) a = mid + 1
+      if (compareToBound(itemAt(keys, mid), bound) < 0) a = mid + 1
       else z = mid
     }
-    return Math.min(end, Math.max(begin, (this.starts[lo] as number) + a))
+    return Math.min(end, Math.max(begin, (starts[lo] as number) + a))
   }
 
   async fingerprint(begin: number, end: number): Promise<Uint8Array> {
@@ -207,48 +331,39 @@ class SyncIndexView implements SyncStorage {
     return sum.subtractSum(await this.#sumTo(begin)).fingerprint(end - begin)
   }
 
-  /** Sum of the ids of items 0..i-1: whole blocks from memory, the rest from one block. */
+  /** Sum of the ids of items 0..i-1: the blocks before from the running sums, the rest from one block. */
   async #sumTo(i: number): Promise<IdSum> {
-    const sum = new IdSum()
-    if (i === 0) return sum
+    if (i === 0) return new IdSum()
     const b = this.#blockAt(i - 1)
-    for (let k = 0; k < b; k++) sum.addSum((this.blocks[k] as Block).sum)
-    const offset = i - (this.starts[b] as number)
-    const block = this.blocks[b] as Block
-    const items = await this.#read(b)
-    if (offset * 2 <= block.count)
-      for (let k = 0; k < offset; k++) sum.add((items[k] as SyncItem).id)
-    else {
+    const sum = new IdSum((this.#s.sums[b] as IdSum).words)
+    const offset = i - (this.#s.starts[b] as number)
+    const block = this.#s.blocks[b] as Block
+    const keys = await this.#read(b)
+    if (offset * 2 <= block.count) {
+      for (let k = 0; k < offset; k++) sum.add(keys, k * KEY + 8)
+    } else {
       sum.addSum(block.sum)
-      for (let k = offset; k < items.length; k++) sum.subtract((items[k] as SyncItem).id)
+      for (let k = offset; k < block.count; k++) sum.subtract(keys, k * KEY + 8)
     }
     return sum
   }
 
   #blockAt(index: number): number {
+    const { blocks, starts } = this.#s
     let lo = 0
-    let hi = this.blocks.length - 1
+    let hi = blocks.length - 1
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1
-      if ((this.starts[mid] as number) <= index) lo = mid
+      if ((starts[mid] as number) <= index) lo = mid
       else hi = mid - 1
     }
     // Skip empty blocks that share a start with the next one.
-    while (lo < this.blocks.length - 1 && (this.blocks[lo] as Block).count === 0) lo++
+    while (lo < blocks.length - 1 && (blocks[lo] as Block).count === 0) lo++
     return lo
   }
 
-  async #read(b: number): Promise<SyncItem[]> {
-    let items = this.#cache.get(b)
-    if (!items) {
-      const block = this.blocks[b] as Block
-      const next = this.blocks[b + 1]
-      const keys = await this.sub
-        .keys({ gte: block.first, ...(next ? { lt: next.first } : {}), limit: block.count })
-        .all()
-      items = keys.map((k) => itemOf(Uint8Array.from(k)))
-      this.#cache.set(b, items)
-    }
-    return items
+  #read(b: number): Promise<Packed> {
+    const { blocks } = this.#s
+    return this.#index.packed(blocks[b] as Block, blocks[b + 1])
   }
 }
