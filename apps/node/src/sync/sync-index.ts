@@ -114,8 +114,8 @@ export class SyncIndex {
   async commit(added: Uint8Array[], removed: Uint8Array[]): Promise<void> {
     const touched = new Map<Block, { add: Uint8Array[]; del: Uint8Array[] }>()
     const changes = (b: Block) => {
-      let c = touched.get(b)
-      if (!c) touched.set(b, (c = { add: [], del: [] }))
+      const c = touched.get(b) ?? { add: [], del: [] }
+      touched.set(b, c)
       return c
     }
     for (const key of added) {
