@@ -2,6 +2,7 @@ import type { Stream } from '@libp2p/interface'
 import { readFrames, writeFrame } from '../p2p/frames.ts'
 import { ID_BYTES, type SyncContext } from './context.ts'
 import { SyncSessionError } from './errors.ts'
+import { IdFeed } from './id-feed.ts'
 import { IngestWindow } from './ingest-window.ts'
 import { MAX_ENVELOPE_FRAME, servedFault } from './responder.ts'
 
@@ -17,11 +18,8 @@ const AHEAD = 2
 export class Fetcher {
   readonly #ctx: SyncContext
   readonly #open: () => Promise<Stream>
-  readonly #queue: Uint8Array[] = []
+  readonly #feed = new IdFeed(() => this.#loop())
   readonly #window: IngestWindow
-  #more: (() => void) | undefined
-  #finished = false
-  #run: Promise<void> | undefined
   /** Envelopes received so far. */
   received = 0
   /** Ids asked for and answered with an empty frame. */
@@ -34,19 +32,12 @@ export class Fetcher {
   }
 
   add(ids: Uint8Array[]): void {
-    if (ids.length === 0) return
-    this.#queue.push(...ids)
-    this.#run ??= this.#loop()
-    // Keep the session's own error for `finish`; an unhandled rejection would end the process.
-    this.#run.catch(() => {})
-    this.#wake()
+    this.#feed.add(ids)
   }
 
   /** No more ids: resolves once everything asked for is answered and ingested. */
   async finish(): Promise<void> {
-    this.#finished = true
-    this.#wake()
-    await this.#run
+    await this.#feed.close()
     if (this.withheld > 0) {
       throw new SyncSessionError(
         'sync.withheld',
@@ -55,36 +46,30 @@ export class Fetcher {
     }
   }
 
-  #wake(): void {
-    const more = this.#more
-    this.#more = undefined
-    more?.()
-  }
-
   async #loop(): Promise<void> {
     const { fetchBatch } = this.#ctx.limits
     const stream = await this.#open()
     const answers = readFrames(stream, MAX_ENVELOPE_FRAME)[Symbol.asyncIterator]()
     const asked: Uint8Array[][] = []
+    const ask = async (batch: Uint8Array[]) => {
+      const request = new Uint8Array(batch.length * ID_BYTES)
+      batch.forEach((id, i) => {
+        request.set(id, i * ID_BYTES)
+      })
+      await writeFrame(stream, request)
+      asked.push(batch)
+    }
     try {
       for (;;) {
-        while (asked.length < AHEAD && this.#queue.length > 0) {
-          const batch = this.#queue.splice(0, fetchBatch)
-          const request = new Uint8Array(batch.length * ID_BYTES)
-          batch.forEach((id, i) => {
-            request.set(id, i * ID_BYTES)
-          })
-          await writeFrame(stream, request)
-          asked.push(batch)
+        // Keep AHEAD requests out; wait for ids only when none is.
+        while (asked.length < AHEAD) {
+          const batch =
+            asked.length === 0 ? await this.#feed.take(fetchBatch) : this.#feed.poll(fetchBatch)
+          if (!batch || batch.length === 0) break
+          await ask(batch)
         }
         const batch = asked.shift()
-        if (!batch) {
-          if (this.#finished) break
-          await new Promise<void>((resolve) => {
-            this.#more = resolve
-          })
-          continue
-        }
+        if (!batch) break
         for (const id of batch) {
           const next = await answers.next()
           if (next.done) throw new SyncSessionError('sync.withheld', 'the fetch stream ended early')

@@ -1,6 +1,7 @@
 import type { Stream } from '@libp2p/interface'
 import { readFrames, writeFrames } from '../p2p/frames.ts'
 import type { SyncContext } from './context.ts'
+import { IdFeed } from './id-feed.ts'
 
 /** Envelopes read from the store per write. */
 const BATCH = 256
@@ -13,10 +14,7 @@ const BATCH = 256
 export class Pusher {
   readonly #ctx: SyncContext
   readonly #open: () => Promise<Stream>
-  readonly #queue: Uint8Array[] = []
-  #more: (() => void) | undefined
-  #finished = false
-  #run: Promise<void> | undefined
+  readonly #feed = new IdFeed(() => this.#loop())
   /** Envelopes sent so far. */
   sent = 0
 
@@ -26,37 +24,17 @@ export class Pusher {
   }
 
   add(ids: Uint8Array[]): void {
-    if (ids.length === 0) return
-    this.#queue.push(...ids)
-    this.#run ??= this.#loop()
-    this.#run.catch(() => {})
-    this.#wake()
+    this.#feed.add(ids)
   }
 
-  async finish(): Promise<void> {
-    this.#finished = true
-    this.#wake()
-    await this.#run
-  }
-
-  #wake(): void {
-    const more = this.#more
-    this.#more = undefined
-    more?.()
+  finish(): Promise<void> {
+    return this.#feed.close()
   }
 
   async #loop(): Promise<void> {
     const stream = await this.#open()
     try {
-      for (;;) {
-        if (this.#queue.length === 0) {
-          if (this.#finished) break
-          await new Promise<void>((resolve) => {
-            this.#more = resolve
-          })
-          continue
-        }
-        const ids = this.#queue.splice(0, BATCH)
+      for (let ids = await this.#feed.take(BATCH); ids; ids = await this.#feed.take(BATCH)) {
         // An id removed since reconciliation is simply not sent.
         const envelopes = (await this.#ctx.store.getMessages(ids)).filter(
           (e): e is Uint8Array => e !== undefined,
@@ -65,9 +43,8 @@ export class Pusher {
         this.sent += envelopes.length
       }
       await stream.close()
-      // The peer closes its side once it has ingested everything.
+      // The peer closes its side once it has ingested everything; it sends nothing.
       for await (const _ of readFrames(stream, 0)) {
-        // It sends nothing on this protocol.
       }
     } catch (error) {
       stream.abort(error as Error)
