@@ -84,7 +84,8 @@ export async function createNode(config: NodeConfig, log: Logger): Promise<Freeb
     onStored: (m, source) => {
       metrics.messagesStored.inc({ type: m.data.type, source })
       events.emit('stored', m)
-      if (source !== 'gossip') void gossip?.publish(m)
+      // Gossip carries new messages; what came by gossip or by sync, peers have or will sync.
+      if (source !== 'gossip' && source !== 'sync') void gossip?.publish(m)
     },
     onResult: (result, source) => {
       if (result.status !== 'stored') {
