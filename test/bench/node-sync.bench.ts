@@ -24,6 +24,9 @@
  *     until C's stateRoot equals the source's, messages per second (target
  *     >= 10,000), rounds, bytes, and where the CPU of both nodes went
  *     (/proc, per thread name), with the rate printed every 5 s.
+ * Both phases also count synced messages the syncing node published again on
+ * gossip and what the source did with them (the "gossip echo"; 0 since sync
+ * input is no longer gossiped).
  * Posts: ~200-byte text from 1,000 authors (node-helpers.ts), generated in
  * batches of 50,000 between submissions over the libp2p submit protocol;
  * the fills are not timed. Both nodes share this machine's cores with each
@@ -296,6 +299,62 @@ async function catchUp(
   }
 }
 
+/**
+ * For the progress lines: the cores `node` and `other` used since the last
+ * call, the whole machine's (what else competed), and `node`'s resident memory.
+ */
+function coresSince(node: NodeProcess, other: NodeProcess, name: string, otherName: string) {
+  const pid = node.child.pid as number
+  const otherPid = other.child.pid as number
+  let meters = [cpuMeter(pid), cpuMeter(otherPid)] as const
+  return () => {
+    const [n, o] = [meters[0](), meters[1]()]
+    meters = [cpuMeter(pid), cpuMeter(otherPid)]
+    return (
+      `; cores: ${name} ${fmt(n.nodeCores, 2)}, ${otherName} ${fmt(o.nodeCores, 2)}, ` +
+      `rest of the machine ${fmt(Math.max(0, n.machineCores - n.nodeCores - o.nodeCores), 2)}; ` +
+      `${name} RSS ${mib(procStatus(pid).rssBytes)}`
+    )
+  }
+}
+
+/**
+ * What the source does with the synced messages the syncing node publishes
+ * again on gossip: each arrives, goes through ingest (signature check
+ * included) and ends as a duplicate.
+ */
+async function echoOf(node: NodeProcess) {
+  return {
+    gossipReceived: await node.metric('freebird_gossip_received_total'),
+    gossipDuplicates: await node.metric('freebird_messages_refused_total', {
+      outcome: 'duplicate',
+      source: 'gossip',
+    }),
+  }
+}
+
+/** Waits (up to 60 s) until the source has worked through the echoes: its gossip count stays put for 1 s. */
+async function settleEcho(node: NodeProcess): Promise<void> {
+  const end = performance.now() + 60_000
+  let last = -1
+  let since = performance.now()
+  while (performance.now() < end) {
+    const n = (await echoOf(node)).gossipReceived
+    if (n !== last) {
+      last = n
+      since = performance.now()
+    } else if (performance.now() - since >= 1_000) return
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
+
+function deltaEcho(now: Awaited<ReturnType<typeof echoOf>>, before: typeof now) {
+  return {
+    receivedBySource: now.gossipReceived - before.gossipReceived,
+    duplicatesAtSource: now.gossipDuplicates - before.gossipDuplicates,
+  }
+}
+
 const threadsText = (threads: Record<string, number>) =>
   Object.entries(threads)
     .filter(([, cores]) => cores >= 0.005)
@@ -327,7 +386,15 @@ const result = await withNodes(async (start) => {
     let t = performance.now()
     const b = await start([...NODE_FLAGS, ...bootstrapA])
     const aBase = await a.info()
-    const initial = await catchUp(b, aBase, a.peerId, t, 600_000, 'B, initial sync')
+    const initial = await catchUp(
+      b,
+      aBase,
+      a.peerId,
+      t,
+      600_000,
+      'B, initial sync',
+      coresSince(b, a, 'B', 'A'),
+    )
     const initialSeconds = (initial.at - t) / 1000
     console.log(
       `  B ${b.peerId.slice(-8)} holds A's ${fmt(aBase.messageCount)} messages after ${fmt(initialSeconds, 1)} s; stopping B: ${await stopNode(b)}`,
@@ -336,6 +403,7 @@ const result = await withNodes(async (start) => {
     const missed = await fill(client, a, BASE, MISSED, 'A, while B is down')
     const aTarget = await a.info()
     const aBefore = await transfer(a)
+    const aEcho0 = await echoOf(a)
     console.log(
       `  restarting B on its data dir (${fmt(aBase.messageCount)} messages) with --bootstrap A (${fmt(aTarget.messageCount)})`,
     )
@@ -352,10 +420,12 @@ const result = await withNodes(async (start) => {
       t,
       Math.max(300_000, MISSED * 3),
       'B, catch-up',
+      coresSince(b, a, 'B', 'A'),
     )
     const bCpu = bMeter()
     const aCpu = aMeter()
     const catchUpSeconds = (caught.at - t) / 1000
+    await settleEcho(a)
     const bWire = wireOf(await transfer(b), {}, network)
     const aWire = wireOf(await transfer(a), aBefore, network)
     const estimate = framingEstimate(caught.session, missed.frameBytes)
@@ -377,6 +447,10 @@ const result = await withNodes(async (start) => {
       framingEstimateBytes: estimate,
       wireOnB: bWire,
       wireOnA: aWire,
+      gossipEcho: {
+        publishedByB: await b.metric('freebird_gossip_published_total'),
+        ...deltaEcho(await echoOf(a), aEcho0),
+      },
       session: caught.session,
       bCpu,
       aCpu,
@@ -409,6 +483,7 @@ const result = await withNodes(async (start) => {
     }
     const sourceInfo = await source.info()
     const sourceBefore = await transfer(source)
+    const sourceEcho0 = await echoOf(source)
     console.log(
       `  empty node C starts with --bootstrap ${source === a ? 'A' : 'S'} (${fmt(sourceInfo.messageCount)} messages)`,
     )
@@ -418,8 +493,6 @@ const result = await withNodes(async (start) => {
     const cMeter = cpuMeter(cNode.child.pid as number)
     const sMeter = cpuMeter(source.child.pid as number)
     const cStartedSeconds = (performance.now() - t) / 1000
-    let lastCpu = { c: procStatus(cNode.child.pid as number).cpuSec, at: performance.now() }
-    let lastSourceCpu = procStatus(source.child.pid as number).cpuSec
     const full = await catchUp(
       cNode,
       sourceInfo,
@@ -427,20 +500,12 @@ const result = await withNodes(async (start) => {
       t,
       Math.max(600_000, FULL * 5),
       'C, full sync',
-      () => {
-        const now = performance.now()
-        const cCpu = procStatus(cNode.child.pid as number).cpuSec
-        const sCpu = procStatus(source.child.pid as number).cpuSec
-        const wall = (now - lastCpu.at) / 1000
-        const text = `; cores: C ${fmt((cCpu - lastCpu.c) / wall, 2)}, source ${fmt((sCpu - lastSourceCpu) / wall, 2)}, C RSS ${mib(procStatus(cNode.child.pid as number).rssBytes)}`
-        lastCpu = { c: cCpu, at: now }
-        lastSourceCpu = sCpu
-        return text
-      },
+      coresSince(cNode, source, 'C', 'source'),
     )
     const cCpu = cMeter()
     const sCpu = sMeter()
     const fullSeconds = (full.at - t) / 1000
+    await settleEcho(source)
     const cWire = wireOf(await transfer(cNode), {}, network)
     const sWire = wireOf(await transfer(source), sourceBefore, network)
     const cMem = procStatus(cNode.child.pid as number)
@@ -459,6 +524,10 @@ const result = await withNodes(async (start) => {
       framingEstimateBytes: framingEstimate(full.session, held.frame),
       wireOnC: cWire,
       wireOnSource: sWire,
+      gossipEcho: {
+        publishedByC: await cNode.metric('freebird_gossip_published_total'),
+        ...deltaEcho(await echoOf(source), sourceEcho0),
+      },
       session: full.session,
       cCpu,
       sourceCpu: sCpu,
@@ -499,6 +568,11 @@ const rows: [string, string, string][] = [
     '',
   ],
   [
+    '  gossip echo: synced messages B published, A received / found duplicate',
+    `${fmt(c.gossipEcho.publishedByB)}, ${fmt(c.gossipEcho.receivedBySource)} / ${fmt(c.gossipEcho.duplicatesAtSource)}`,
+    '',
+  ],
+  [
     '  B session',
     `${c.session.rounds} rounds, Negentropy ${fmt(c.session.bytesSent)} B sent / ${fmt(c.session.bytesReceived)} B received, ` +
       `need ${fmt(c.session.need)}, have ${fmt(c.session.have)}, skipped ${fmt(c.session.skipped)}, ` +
@@ -529,6 +603,11 @@ const rows: [string, string, string][] = [
     '',
   ],
   [
+    '  gossip echo: synced messages C published, source received / found duplicate',
+    `${fmt(f.gossipEcho.publishedByC)}, ${fmt(f.gossipEcho.receivedBySource)} / ${fmt(f.gossipEcho.duplicatesAtSource)}`,
+    '',
+  ],
+  [
     '  C session',
     `${f.session.rounds} rounds, Negentropy ${fmt(f.session.bytesSent)} B sent / ${fmt(f.session.bytesReceived)} B received, ` +
       `need ${fmt(f.session.need)}, fetched ${fmt(f.session.fetched)}, pushed ${fmt(f.session.pushed)}, ${fmt(f.sessionSeconds, 1)} s` +
@@ -537,7 +616,9 @@ const rows: [string, string, string][] = [
   ],
   [
     '  CPU during the sync, cores',
-    `C ${fmt(f.cCpu.nodeCores, 2)}, source ${fmt(f.sourceCpu.nodeCores, 2)}, machine ${fmt(f.cCpu.machineCores, 2)} of ${cpus().length}`,
+    `C ${fmt(f.cCpu.nodeCores, 2)}, source ${fmt(f.sourceCpu.nodeCores, 2)}, this process ${fmt(f.cCpu.clientCores, 2)}, ` +
+      `whole machine ${fmt(f.cCpu.machineCores, 2)} of ${cpus().length} ` +
+      `(other processes and kernel ${fmt(Math.max(0, f.cCpu.machineCores - f.cCpu.nodeCores - f.sourceCpu.nodeCores - f.cCpu.clientCores), 2)})`,
     '',
   ],
   ['  C cores by thread', threadsText(f.cCpu.nodeThreads), ''],
@@ -555,7 +636,7 @@ for (const [label, value, target] of rows) {
 }
 console.log(
   `\n  catch-up CPU: B ${fmt(c.bCpu.nodeCores, 2)} cores (${threadsText(c.bCpu.nodeThreads)}); ` +
-    `A ${fmt(c.aCpu.nodeCores, 2)} cores (${threadsText(c.aCpu.nodeThreads)})`,
+    `A ${fmt(c.aCpu.nodeCores, 2)} cores (${threadsText(c.aCpu.nodeThreads)}); whole machine ${fmt(c.bCpu.machineCores, 2)}`,
 )
 console.log(
   `  bytes counted on the other side (A for catch-up, source for full): ${mib(c.wireOnA.syncTotal)}, ${mib(f.wireOnSource.syncTotal)}`,

@@ -9,6 +9,7 @@ import {
   Reconciler,
   type SyncItem,
   SyncReader,
+  type SyncStorage,
   SyncVector,
   toHex,
 } from '../src/index.ts'
@@ -143,6 +144,30 @@ describe('reconciliation', () => {
       }),
       { numRuns: 50 },
     )
+  })
+
+  it('answers an id list with work bounded by the frame, not by the range', async () => {
+    // An empty initiator against 20,000 items: each answer carries ~120 ids and a
+    // fingerprint for the rest; the responder must not walk the rest every round.
+    const many = new SyncVector(Array.from({ length: 20_000 }, (_, i) => item(i, idOf(i))))
+    let visited = 0
+    const counting: SyncStorage = {
+      size: () => many.size(),
+      getItem: (i) => many.getItem(i),
+      findLowerBound: (b, e, bound) => many.findLowerBound(b, e, bound),
+      fingerprint: (b, e) => many.fingerprint(b, e),
+      iterate: (begin, end, visit) =>
+        many.iterate(begin, end, (x, i) => {
+          visited++
+          return visit(x, i)
+        }),
+    }
+    const responder = new Reconciler(counting, { frameSizeLimit: 4096 })
+    const answer = await responder.reconcile(
+      await new Reconciler(new SyncVector([]), { frameSizeLimit: 4096 }).initiate(),
+    )
+    expect(answer.output?.length).toBeLessThanOrEqual(4096)
+    expect(visited).toBeLessThan(200)
   })
 
   it('handles empty and identical sets', async () => {

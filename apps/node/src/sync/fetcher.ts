@@ -35,6 +35,11 @@ export class Fetcher {
     this.#feed.add(ids)
   }
 
+  /** Resolves once fewer than `below` ids wait to be asked for. */
+  room(below: number): Promise<void> {
+    return this.#feed.room(below)
+  }
+
   /** No more ids: resolves once everything asked for is answered and ingested. */
   async finish(): Promise<void> {
     await this.#feed.close()

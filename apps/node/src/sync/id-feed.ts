@@ -5,6 +5,7 @@
 export class IdFeed {
   readonly #queue: Uint8Array[] = []
   #more: (() => void) | undefined
+  #room: { below: number; resolve: () => void } | undefined
   #closed = false
   #run: Promise<void> | undefined
   readonly #loop: () => Promise<void>
@@ -31,10 +32,29 @@ export class IdFeed {
     await this.#run
   }
 
+  /**
+   * Resolves once fewer than `below` ids wait (or the loop has ended), so a
+   * session does not run far ahead of its fetches and hold every id found.
+   */
+  async room(below: number): Promise<void> {
+    if (this.#queue.length < below || !this.#run) return
+    const ended = this.#run.then(
+      () => {},
+      () => {},
+    )
+    await Promise.race([
+      ended,
+      new Promise<void>((resolve) => {
+        this.#room = { below, resolve }
+      }),
+    ])
+    this.#room = undefined
+  }
+
   /** Up to `max` ids, waiting for some; null once closed and drained. */
   async take(max: number): Promise<Uint8Array[] | null> {
     for (;;) {
-      if (this.#queue.length > 0) return this.#queue.splice(0, max)
+      if (this.#queue.length > 0) return this.#taken(this.#queue.splice(0, max))
       if (this.#closed) return null
       await new Promise<void>((resolve) => {
         this.#more = resolve
@@ -44,7 +64,12 @@ export class IdFeed {
 
   /** Up to `max` ids if some are queued now (never waits). */
   poll(max: number): Uint8Array[] {
-    return this.#queue.splice(0, max)
+    return this.#taken(this.#queue.splice(0, max))
+  }
+
+  #taken(ids: Uint8Array[]): Uint8Array[] {
+    if (this.#room && this.#queue.length < this.#room.below) this.#room.resolve()
+    return ids
   }
 
   #wake(): void {

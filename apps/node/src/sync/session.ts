@@ -7,6 +7,9 @@ import { SyncSessionError, toSessionError } from './errors.ts'
 import { Fetcher } from './fetcher.ts'
 import { Pusher } from './pusher.ts'
 
+/** Ids found missing that may wait to be fetched before the next round is sent. */
+const FETCH_BACKLOG = 50_000
+
 /** What one session (as the dialer) did. */
 export interface SessionStats {
   peer: string
@@ -120,6 +123,8 @@ export async function runSession(
         stats.skipped += gone.size
         fetcher.add(gone.size > 0 ? result.need.filter((_, i) => !gone.has(i)) : result.need)
       }
+      // A long catch-up reconciles no faster than it fetches: ids wait in bounded numbers.
+      if (query) await fetcher.room(FETCH_BACKLOG)
       report()
     }
     await stream.close()
