@@ -1,4 +1,4 @@
-import { equalBytes, MAX_MESSAGE_BYTES, Reconciler } from '@freebird/protocol'
+import { AUTHORIZATION_CODES, equalBytes, MAX_MESSAGE_BYTES, Reconciler } from '@freebird/protocol'
 import type { Stream } from '@libp2p/interface'
 import { readFrames, writeFrame, writeFrames } from '../p2p/frames.ts'
 import type { IngestResult } from '../pipeline/ingest.ts'
@@ -69,9 +69,14 @@ export async function serveFetch(ctx: SyncContext, stream: Stream): Promise<numb
 /** Room for an envelope's length prefix on top of the largest envelope. */
 export const MAX_ENVELOPE_FRAME = MAX_MESSAGE_BYTES + 16
 
-/** Turns a served message's ingest result into the peer's fault, if it is one. */
+/**
+ * Turns a served message's ingest result into the peer's fault, if it is one.
+ * A message refused for what it is (bytes, signature, rules) is; one refused
+ * for the author's signer set is not: an honest peer may not have the
+ * signer.remove yet (this session pushes it).
+ */
 export function servedFault(result: IngestResult, expected?: Uint8Array): Error | null {
-  if (result.status === 'rejected') {
+  if (result.status === 'rejected' && !(result.code in AUTHORIZATION_CODES)) {
     return new SyncSessionError(
       'sync.invalid_message',
       `the peer served an invalid message (${result.code})`,
