@@ -68,31 +68,34 @@ export class SyncIndex {
     this.#cacheItems = options.cacheItems ?? CACHE_ITEMS
   }
 
-  /** Builds the summary with one scan of the index (and warms the cache with what fits). */
+  /**
+   * Builds the summary with one scan of the index, and warms the cache with
+   * what fits (the newest blocks, which recent differences fall in).
+   */
   async load(): Promise<void> {
     const blocks: Block[] = []
-    const packs: Packed[] = []
+    this.#cache.clear()
+    this.#cached = 0
     let current: Block | undefined
-    let pack: Packed | undefined
+    let pack = new Uint8Array(0)
+    const done = () => {
+      if (current) this.#remember(current, pack.subarray(0, current.count * KEY))
+    }
     for await (const key of this.#sub.keys()) {
       if (!current || current.count === this.#blockSize) {
+        done()
         current = { first: Uint8Array.from(key), count: 0, sum: new IdSum() }
         pack = new Uint8Array(this.#blockSize * KEY)
         blocks.push(current)
-        packs.push(pack)
       }
-      pack?.set(key, current.count * KEY)
+      pack.set(key, current.count * KEY)
       current.count++
       current.sum.add(key, 8)
     }
+    done()
     if (blocks[0]) blocks[0].first = new Uint8Array(KEY)
     this.#blocks = blocks.length > 0 ? blocks : this.#blocks
     this.#summary = undefined
-    this.#cache.clear()
-    this.#cached = 0
-    blocks.forEach((b, i) => {
-      this.#remember(b, (packs[i] as Packed).subarray(0, b.count * KEY))
-    })
   }
 
   /** Runs `fn` alone: no write and no other read in between. */
