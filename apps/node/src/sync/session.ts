@@ -92,9 +92,10 @@ export async function runSession(
     options.onProgress?.(stats)
   }
   const ticker = options.onProgress ? setInterval(report, 500) : undefined
+  let answers: AsyncGenerator<Uint8Array> | undefined
   try {
     const stream = await open(syncProtocol(network))
-    const answers = readFrames(stream, limits.maxFrameBytes)[Symbol.asyncIterator]()
+    answers = readFrames(stream, limits.maxFrameBytes)
     let query: Uint8Array | null = await store.syncIndex.read((view) =>
       new Reconciler(view, { frameSizeLimit: limits.frameSizeLimit }).initiate(),
     )
@@ -140,6 +141,8 @@ export async function runSession(
     await Promise.allSettled([fetcher.finish(), pusher.finish()])
     stats.error = { code: failure.code, message: failure.message, peerFault: failure.peerFault }
   } finally {
+    // Detach the frame reader from the stream.
+    void answers?.return(undefined).catch(() => {})
     clearInterval(ticker)
     options.signal?.removeEventListener('abort', onAbort)
     stats.durationMs = Date.now() - stats.startedAt
