@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { decodeEnvelope, type Message } from '@freebird/protocol'
+import { AUTHORIZATION_CODES, decodeEnvelope, type Message } from '@freebird/protocol'
 import type { GossipSub, GossipsubMessage } from '@libp2p/gossipsub'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { Logger } from '../logger.ts'
@@ -24,13 +24,20 @@ export function gossipMessageId(data: Uint8Array): Uint8Array {
   return new Uint8Array(h.digest())
 }
 
-/** Accept forwards; Ignore drops quietly (duplicates, not valid yet); Reject penalizes the sender. */
+/**
+ * Accept forwards; Ignore drops quietly (duplicates, not valid yet); Reject
+ * penalizes the sender. A message refused only by the author's signer set
+ * (a removed delegated key) is ignored: an honest peer that has not yet seen
+ * the signer.remove forwards it, and must not be graylisted for that.
+ */
 export function verdictOf(result: IngestResult): TopicValidatorResult {
   switch (result.status) {
     case 'stored':
       return TopicValidatorResult.Accept
     case 'rejected':
-      return TopicValidatorResult.Reject
+      return result.code in AUTHORIZATION_CODES
+        ? TopicValidatorResult.Ignore
+        : TopicValidatorResult.Reject
     default:
       return TopicValidatorResult.Ignore
   }
