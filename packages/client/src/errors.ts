@@ -1,0 +1,30 @@
+import { FreebirdError } from '@freebird/protocol'
+
+/**
+ * Stable codes of the client's errors. Tests and apps match on `code`;
+ * messages are for people.
+ */
+export const CLIENT_CODES = [
+  /** No node answered (all unreachable, timed out or failing). */
+  'client.unavailable',
+  /** A node answered with something that does not verify: forged, altered or from another network. */
+  'client.node_lied',
+  /** Every node asked refused the submission (the node's code is in `cause`). */
+  'client.rejected',
+  /** The request itself is wrong (bad id, bad option). */
+  'client.invalid_request',
+  /** Nothing with that id on any node asked. */
+  'client.not_found',
+] as const
+
+export type ClientCode = (typeof CLIENT_CODES)[number]
+
+/** An error of the light client; `node` names the node at fault, when one is. */
+export class ClientError extends FreebirdError<ClientCode> {
+  override name = 'ClientError'
+  readonly node: string | undefined
+  constructor(code: ClientCode, message: string, options: { node?: string; cause?: unknown } = {}) {
+    super(code, message, options.cause === undefined ? {} : { cause: options.cause })
+    this.node = options.node
+  }
+}

@@ -1,0 +1,55 @@
+import {
+  decodeMessage,
+  equalBytes,
+  hasValidSignature,
+  type Message,
+  ValidationError,
+} from '@freebird/protocol'
+import { ClientError } from './errors.ts'
+
+/**
+ * Checks one envelope a node answered: it decodes on this network, its id is
+ * computed here from its bytes, and its signature verifies (the protocol's
+ * reference rule, noble: the same in browsers). Anything else is the node's
+ * lie, reported with the node.
+ */
+export function verifyEnvelope(
+  node: string,
+  bytes: Uint8Array,
+  network: Uint8Array,
+  expectedId?: Uint8Array,
+): Message {
+  let message: Message
+  try {
+    message = decodeMessage(bytes, { network })
+  } catch (error) {
+    const code = error instanceof ValidationError ? error.code : 'invalid.encoding'
+    throw new ClientError(
+      'client.node_lied',
+      `${node} served a message that is not valid (${code})`,
+      {
+        node,
+        cause: error,
+      },
+    )
+  }
+  if (expectedId && !equalBytes(message.id, expectedId)) {
+    throw new ClientError(
+      'client.node_lied',
+      `${node} served another message than the one asked for`,
+      {
+        node,
+      },
+    )
+  }
+  if (!hasValidSignature(message)) {
+    throw new ClientError(
+      'client.node_lied',
+      `${node} served a message whose signature does not verify`,
+      {
+        node,
+      },
+    )
+  }
+  return message
+}
