@@ -38,6 +38,8 @@ export interface ClientContext {
   readonly reads: number
   readonly timeoutMs: number
   network(): Promise<Uint8Array>
+  /** `count` nodes for a read, starting one further each time so reads spread over all. */
+  pick(count: number): NodeTransport[]
   readonly onWithheld: ((report: WithheldReport) => void) | undefined
   readonly onFault: ((fault: NodeFault) => void) | undefined
 }
@@ -48,6 +50,7 @@ export function createContext(options: ClientOptions): ClientContext {
   }
   const nodes = options.nodes.map((n) => (typeof n === 'string' ? httpTransport(n) : n))
   const timeoutMs = options.timeoutMs ?? 5_000
+  let rotation = 0
   let network: Promise<Uint8Array> | undefined = options.network
     ? Promise.resolve(parseNetworkId(options.network))
     : undefined
@@ -58,6 +61,13 @@ export function createContext(options: ClientOptions): ClientContext {
     timeoutMs,
     onWithheld: options.onWithheld,
     onFault: options.onFault,
+    pick(count) {
+      const start = rotation++ % nodes.length
+      return Array.from(
+        { length: count },
+        (_, i) => nodes[(start + i) % nodes.length] as NodeTransport,
+      )
+    },
     network() {
       network ??= Promise.any(
         nodes.map((n) => n.network(AbortSignal.timeout(timeoutMs)).then(parseNetworkId)),
@@ -70,14 +80,4 @@ export function createContext(options: ClientOptions): ClientContext {
       return network
     },
   }
-}
-
-/** The first `count` nodes, rotated per call so reads spread over all of them. */
-let rotation = 0
-export function pickNodes(ctx: ClientContext, count: number): NodeTransport[] {
-  const start = rotation++ % ctx.nodes.length
-  return Array.from(
-    { length: count },
-    (_, i) => ctx.nodes[(start + i) % ctx.nodes.length] as NodeTransport,
-  )
 }

@@ -1,5 +1,5 @@
 import { fromHex, ID_BYTES, type Message } from '@freebird/protocol'
-import { type ClientContext, type NodeFault, pickNodes } from '../context.ts'
+import type { ClientContext, NodeFault } from '../context.ts'
 import { ClientError } from '../errors.ts'
 import { verifyEnvelope } from '../verify.ts'
 
@@ -36,7 +36,7 @@ export async function getPost(ctx: ClientContext, id: string): Promise<GetPostRe
   let message: Message | undefined
   let answered = 0
   await Promise.all(
-    pickNodes(ctx, ctx.reads).map(async (node) => {
+    ctx.pick(ctx.reads).map(async (node) => {
       try {
         const bytes = await node.message(id, AbortSignal.timeout(ctx.timeoutMs))
         answered++

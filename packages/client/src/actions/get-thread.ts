@@ -1,5 +1,5 @@
 import { formatAccount, fromHex, ID_BYTES, type Message, toHex } from '@freebird/protocol'
-import { type ClientContext, type NodeFault, pickNodes, type WithheldReport } from '../context.ts'
+import type { ClientContext, NodeFault, WithheldReport } from '../context.ts'
 import { ClientError } from '../errors.ts'
 import { verifyEnvelope } from '../verify.ts'
 
@@ -54,7 +54,7 @@ export async function getThread(ctx: ClientContext, id: string): Promise<GetThre
   const served = new Map<string, Set<string>>()
   const messages = new Map<string, Message<'post.add'>>()
   await Promise.all(
-    pickNodes(ctx, ctx.reads).map(async (node) => {
+    ctx.pick(ctx.reads).map(async (node) => {
       try {
         const answer = await node.thread(id, AbortSignal.timeout(ctx.timeoutMs))
         const ids = new Set<string>()

@@ -1,4 +1,4 @@
-import type { Message } from '@freebird/protocol'
+import { type Message, toHex } from '@freebird/protocol'
 import type { ClientContext } from '../context.ts'
 import { ClientError } from '../errors.ts'
 
@@ -22,7 +22,7 @@ export interface SubmitResult {
  */
 export async function submitMessage(ctx: ClientContext, message: Message): Promise<SubmitResult> {
   const result: SubmitResult = {
-    id: toHexId(message.id),
+    id: toHex(message.id),
     message,
     stored: [],
     refused: [],
@@ -55,10 +55,4 @@ export async function submitMessage(ctx: ClientContext, message: Message): Promi
     )
   }
   throw new ClientError('client.unavailable', 'no node could be reached', { cause: result.failed })
-}
-
-function toHexId(id: Uint8Array): string {
-  let out = ''
-  for (const b of id) out += b.toString(16).padStart(2, '0')
-  return out
 }
