@@ -14,9 +14,9 @@ import { buildPostAdd, decodeCanonical, type Signer } from '@freebird/protocol'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
-import { NodeProcess } from '../e2e/harness.ts'
+import { NodeProcess, varint } from '../e2e/harness.ts'
 
-export { NodeProcess, waitFor } from '../e2e/harness.ts'
+export { NodeProcess, varint, waitFor } from '../e2e/harness.ts'
 
 // ------------------------------------------------------------------ messages
 
@@ -82,16 +82,6 @@ export function makePosts(network: Uint8Array, from: number, count: number, base
     out.ids.push(Buffer.from(m.id).toString('hex'))
   }
   return out
-}
-
-export function varint(n: number): Uint8Array {
-  const out: number[] = []
-  while (n >= 0x80) {
-    out.push((n & 0x7f) | 0x80)
-    n = Math.floor(n / 128)
-  }
-  out.push(n)
-  return Uint8Array.from(out)
 }
 
 // ------------------------------------------------------------------ node processes

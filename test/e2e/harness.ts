@@ -168,6 +168,17 @@ export class NodeProcess {
   }
 }
 
+/** An unsigned LEB128 varint: the length prefix of every Freebird stream frame. */
+export function varint(n: number): Uint8Array {
+  const out: number[] = []
+  while (n >= 0x80) {
+    out.push((n & 0x7f) | 0x80)
+    n = Math.floor(n / 128)
+  }
+  out.push(n)
+  return Uint8Array.from(out)
+}
+
 /** Polls `condition` until it is true; fails after `timeoutMs`. No fixed sleeps. */
 export async function waitFor(
   condition: () => Promise<boolean> | boolean,

@@ -7,7 +7,7 @@ import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { afterAll, describe, expect, it } from 'vitest'
-import { NodeProcess, waitFor } from './harness.ts'
+import { NodeProcess, varint, waitFor } from './harness.ts'
 
 const nodes: NodeProcess[] = []
 const peers: Libp2p[] = []
@@ -17,15 +17,6 @@ afterAll(async () => {
   for (const n of nodes) n.remove()
 })
 
-const varint = (n: number) => {
-  const out: number[] = []
-  while (n >= 0x80) {
-    out.push((n & 0x7f) | 0x80)
-    n = Math.floor(n / 128)
-  }
-  out.push(n)
-  return Uint8Array.from(out)
-}
 const frame = (data: Uint8Array) => Buffer.concat([varint(data.length), data])
 
 /** Reads one length-prefixed frame (enough for these short exchanges); undefined once the stream ends or is reset. */

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
-import { AUTHORIZATION_CODES, decodeEnvelope, type Message } from '@freebird/protocol'
+import { decodeEnvelope, type Message } from '@freebird/protocol'
 import type { GossipSub, GossipsubMessage } from '@libp2p/gossipsub'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { Logger } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
-import type { Ingest, IngestResult } from '../pipeline/ingest.ts'
+import { blamesSender, type Ingest, type IngestResult } from '../pipeline/ingest.ts'
 
 /**
  * Gossip message id = the Freebird message id (SHA-256 over the id tag, the
@@ -35,9 +35,7 @@ export function verdictOf(result: IngestResult): TopicValidatorResult {
     case 'stored':
       return TopicValidatorResult.Accept
     case 'rejected':
-      return result.code in AUTHORIZATION_CODES
-        ? TopicValidatorResult.Ignore
-        : TopicValidatorResult.Reject
+      return blamesSender(result) ? TopicValidatorResult.Reject : TopicValidatorResult.Ignore
     default:
       return TopicValidatorResult.Ignore
   }

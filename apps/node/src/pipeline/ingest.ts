@@ -1,4 +1,10 @@
-import { checkNotFuture, decodeMessage, type Message, ValidationError } from '@freebird/protocol'
+import {
+  AUTHORIZATION_CODES,
+  checkNotFuture,
+  decodeMessage,
+  type Message,
+  ValidationError,
+} from '@freebird/protocol'
 import type { ApplyOutcome, MessageStore } from '../store/message-store.ts'
 
 /** Where a message came from (for metrics, and so gossip does not echo its own input). */
@@ -11,6 +17,16 @@ export type IngestResult =
   | { status: 'ignored'; code: string; message: string; id?: Uint8Array }
   /** Invalid forever. */
   | { status: 'rejected'; code: string; message: string; id?: Uint8Array }
+
+/**
+ * Whether a result blames whoever sent the message (gossip penalizes, sync
+ * counts a fault): an invalid message does; one refused only by the author's
+ * signer set here does not, since an honest sender may not have the
+ * signer.remove yet.
+ */
+export function blamesSender(result: IngestResult): boolean {
+  return result.status === 'rejected' && !(result.code in AUTHORIZATION_CODES)
+}
 
 export interface IngestOptions {
   store: MessageStore

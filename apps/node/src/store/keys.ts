@@ -16,7 +16,18 @@ export function u64(n: number): Uint8Array {
 }
 
 export function readU64(bytes: Uint8Array, at = 0): number {
-  return Number(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(at))
+  // Two 32-bit halves, no BigInt: the sync index reads one per item it visits.
+  const hi =
+    (((bytes[at] as number) << 24) >>> 0) +
+    (((bytes[at + 1] as number) << 16) |
+      ((bytes[at + 2] as number) << 8) |
+      (bytes[at + 3] as number))
+  const lo =
+    (((bytes[at + 4] as number) << 24) >>> 0) +
+    (((bytes[at + 5] as number) << 16) |
+      ((bytes[at + 6] as number) << 8) |
+      (bytes[at + 7] as number))
+  return hi * 2 ** 32 + lo
 }
 
 /** The first key after every key that starts with `prefix` (for range ends). */

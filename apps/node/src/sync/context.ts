@@ -32,5 +32,3 @@ export interface SyncContext {
   ingest: Ingest
   limits: SyncLimits
 }
-
-export const ID_BYTES = 32

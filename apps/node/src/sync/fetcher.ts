@@ -1,6 +1,7 @@
+import { ID_BYTES } from '@freebird/protocol'
 import type { Stream } from '@libp2p/interface'
 import { readFrames, writeFrame } from '../p2p/frames.ts'
-import { ID_BYTES, type SyncContext } from './context.ts'
+import type { SyncContext } from './context.ts'
 import { SyncSessionError } from './errors.ts'
 import { IdFeed } from './id-feed.ts'
 import { IngestWindow } from './ingest-window.ts'

@@ -1,8 +1,8 @@
-import { AUTHORIZATION_CODES, equalBytes, MAX_MESSAGE_BYTES, Reconciler } from '@freebird/protocol'
+import { equalBytes, ID_BYTES, MAX_MESSAGE_BYTES, Reconciler } from '@freebird/protocol'
 import type { Stream } from '@libp2p/interface'
 import { readFrames, writeFrame, writeFrames } from '../p2p/frames.ts'
-import type { IngestResult } from '../pipeline/ingest.ts'
-import { ID_BYTES, type SyncContext } from './context.ts'
+import { blamesSender, type IngestResult } from '../pipeline/ingest.ts'
+import type { SyncContext } from './context.ts'
 import { SyncSessionError } from './errors.ts'
 import { IngestWindow } from './ingest-window.ts'
 
@@ -76,10 +76,11 @@ export const MAX_ENVELOPE_FRAME = MAX_MESSAGE_BYTES + 16
  * signer.remove yet (this session pushes it).
  */
 export function servedFault(result: IngestResult, expected?: Uint8Array): Error | null {
-  if (result.status === 'rejected' && !(result.code in AUTHORIZATION_CODES)) {
+  if (blamesSender(result)) {
+    const code = 'code' in result ? result.code : ''
     return new SyncSessionError(
       'sync.invalid_message',
-      `the peer served an invalid message (${result.code})`,
+      `the peer served an invalid message (${code})`,
     )
   }
   if (expected && (!result.id || !equalBytes(result.id, expected))) {

@@ -86,9 +86,12 @@ export async function runSession(
   }
   options.signal?.addEventListener('abort', onAbort)
   // Fetching goes on between rounds and after the last: report it on a clock too.
-  const report = () => {
+  const tally = () => {
     stats.fetched = fetcher.received
     stats.pushed = pusher.sent
+  }
+  const report = () => {
+    tally()
     options.onProgress?.(stats)
   }
   const ticker = options.onProgress ? setInterval(report, 500) : undefined
@@ -130,8 +133,7 @@ export async function runSession(
     }
     await stream.close()
     await Promise.all([fetcher.finish(), pusher.finish()])
-    stats.fetched = fetcher.received
-    stats.pushed = pusher.sent
+    tally()
   } catch (error) {
     const failure = options.signal?.aborted
       ? new SyncSessionError('sync.closed', 'sync stopped')

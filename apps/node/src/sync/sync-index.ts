@@ -7,6 +7,7 @@ import {
   type SyncStorage,
 } from '@freebird/protocol'
 import type { Sub } from '../store/db.ts'
+import { readU64 } from '../store/keys.ts'
 
 /** Items per block: a block is read whole, and split in two above twice this. */
 const BLOCK = 1024
@@ -25,18 +26,8 @@ export interface Block {
 /** A block's keys, packed back to back (count * 40 bytes). */
 type Packed = Uint8Array
 
-/** The big-endian u64 timestamp at `at` (below 2^53 for any valid message). */
-const timestampAt = (keys: Uint8Array, at: number) =>
-  ((keys[at] as number) * 2 ** 24 +
-    (((keys[at + 1] as number) << 16) |
-      ((keys[at + 2] as number) << 8) |
-      (keys[at + 3] as number))) *
-    2 ** 32 +
-  ((((keys[at + 4] as number) << 24) >>> 0) +
-    (((keys[at + 5] as number) << 16) | ((keys[at + 6] as number) << 8) | (keys[at + 7] as number)))
-
 const itemAt = (keys: Packed, k: number): SyncItem => ({
-  timestamp: timestampAt(keys, k * KEY),
+  timestamp: readU64(keys, k * KEY),
   id: keys.subarray(k * KEY + 8, (k + 1) * KEY),
 })
 
@@ -314,7 +305,7 @@ class SyncIndexView implements SyncStorage {
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1
       const first = (blocks[mid] as Block).first
-      if (compareToBound({ timestamp: timestampAt(first, 0), id: first.subarray(8) }, bound) < 0)
+      if (compareToBound({ timestamp: readU64(first, 0), id: first.subarray(8) }, bound) < 0)
         lo = mid
       else hi = mid - 1
     }

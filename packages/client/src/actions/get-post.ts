@@ -1,7 +1,7 @@
-import { fromHex, ID_BYTES, type Message } from '@freebird/protocol'
+import type { Message } from '@freebird/protocol'
 import type { ClientContext, NodeFault } from '../context.ts'
 import { ClientError } from '../errors.ts'
-import { verifyEnvelope } from '../verify.ts'
+import { parseId, verifyEnvelope } from '../verify.ts'
 
 export interface GetPostResult {
   /** The verified message. */
@@ -24,12 +24,7 @@ export interface GetPostResult {
  * ```
  */
 export async function getPost(ctx: ClientContext, id: string): Promise<GetPostResult> {
-  let wanted: Uint8Array
-  try {
-    wanted = fromHex(id, ID_BYTES)
-  } catch (error) {
-    throw new ClientError('client.invalid_request', `not a message id: ${id}`, { cause: error })
-  }
+  const wanted = parseId(id)
   const network = await ctx.network()
   const faults: NodeFault[] = []
   const missing: string[] = []

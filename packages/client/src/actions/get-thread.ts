@@ -1,7 +1,7 @@
-import { formatAccount, fromHex, ID_BYTES, type Message, toHex } from '@freebird/protocol'
+import { formatAccount, type Message, toHex } from '@freebird/protocol'
 import type { ClientContext, NodeFault, WithheldReport } from '../context.ts'
 import { ClientError } from '../errors.ts'
-import { verifyEnvelope } from '../verify.ts'
+import { parseId, verifyEnvelope } from '../verify.ts'
 
 export interface ThreadPost {
   id: string
@@ -43,12 +43,7 @@ const toPost = (m: Message<'post.add'>): ThreadPost => ({
  * ```
  */
 export async function getThread(ctx: ClientContext, id: string): Promise<GetThreadResult> {
-  let wanted: Uint8Array
-  try {
-    wanted = fromHex(id, ID_BYTES)
-  } catch (error) {
-    throw new ClientError('client.invalid_request', `not a post id: ${id}`, { cause: error })
-  }
+  const wanted = parseId(id)
   const network = await ctx.network()
   const faults: NodeFault[] = []
   const served = new Map<string, Set<string>>()

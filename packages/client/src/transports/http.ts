@@ -1,3 +1,4 @@
+import { messageBytesFromJson } from '@freebird/protocol'
 import { ClientError } from '../errors.ts'
 
 /** What the client asks of one node. Answers are envelopes, which the client verifies itself. */
@@ -17,13 +18,6 @@ export interface NodeTransport {
 export type SubmitAnswer =
   | { status: 'stored' | 'duplicate'; id: string }
   | { status: 'refused'; code: string; message: string }
-
-function base64ToBytes(text: string): Uint8Array {
-  const binary = atob(text)
-  const out = new Uint8Array(binary.length)
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i)
-  return out
-}
 
 /**
  * A node's HTTP API (docs/openapi.json) as a transport: `fetch` only, so it
@@ -59,7 +53,7 @@ export function httpTransport(url: string): NodeTransport {
       })
     }
     try {
-      return base64ToBytes(text)
+      return messageBytesFromJson({ bytes: text })
     } catch (error) {
       throw new ClientError('client.node_lied', `${url} answered bytes that are not base64`, {
         node: url,
