@@ -19,6 +19,7 @@ it('docs/openapi.json documents exactly the routes the server has', async () => 
   )
   const genesis = parseGenesis(new TextEncoder().encode('{"freebird":1,"network":"t"}'))
   const store = await MessageStore.open(dir, genesis.networkId)
+  let denied: string[] = []
   const app = createHttpServer({
     store,
     ingest: new Ingest({ store, network: genesis.networkId, verify: async () => true }),
@@ -31,7 +32,12 @@ it('docs/openapi.json documents exactly the routes the server has', async () => 
       state: () => ({ intervalMs: 0, running: 0, completed: 0, failed: 0, lastSync: [] }),
       syncWith: () => Promise.reject(new Error('no peers in this test')),
     },
-    deny: { list: () => [], set: async () => {} },
+    deny: {
+      list: () => denied,
+      set: async (peers) => {
+        denied = peers
+      },
+    },
   })
   await app.ready()
   const documented = Object.entries(spec.paths as Record<string, Record<string, unknown>>).flatMap(
@@ -49,6 +55,20 @@ it('docs/openapi.json documents exactly the routes the server has', async () => 
     (m[1] as string).split(', ').filter((method) => method !== 'HEAD'),
   ).length
   expect(servedCount).toBe(documented.length)
+
+  // Admin routes answer loopback clients only.
+  const put = (remoteAddress: string) =>
+    app.inject({
+      method: 'PUT',
+      url: '/v1/admin/deny',
+      payload: { peers: ['12D3KooWPeer'] },
+      remoteAddress,
+    })
+  const remote = await put('203.0.113.9')
+  expect([remote.statusCode, remote.json().code]).toEqual([403, 'http.forbidden'])
+  expect(denied).toEqual([])
+  expect((await put('127.0.0.1')).json()).toEqual({ peers: ['12D3KooWPeer'] })
+  expect(denied).toEqual(['12D3KooWPeer'])
   await app.close()
   await store.close()
 })
