@@ -1,12 +1,19 @@
-import { parseNetworkId, type Signer } from '@freebird/protocol'
+import { type Message, parseAccount, parseNetworkId, type Signer } from '@freebird/protocol'
 import { ClientError } from './errors.ts'
-import { httpTransport, type NodeTransport } from './transports/http.ts'
+import { httpTransport } from './transports/http.ts'
+import { type ClientHost, libp2pTransport } from './transports/libp2p.ts'
+import type { NodeTransport } from './transports/types.ts'
 
 export interface ClientOptions {
-  /** Nodes to talk to: HTTP URLs of their APIs, or transports. */
+  /**
+   * Nodes to talk to: multiaddrs (libp2p: TCP in Node, WebSockets in
+   * browsers), HTTP URLs of their APIs, or transports.
+   */
   nodes: (string | NodeTransport)[]
   /** Signs what this client publishes (a root key, or an app key the root key authorized). */
   signer?: Signer
+  /** The account the signer acts for, when the signer is an app key (default: the signer's own). */
+  account?: string
   /** The network id (32 hex); by default the first node that answers says it. */
   network?: string
   /** Nodes each read goes to (default: 2, or every node if fewer). */
@@ -15,58 +22,127 @@ export interface ClientOptions {
   timeoutMs?: number
   /** Called when a node withholds something another node served. */
   onWithheld?: (report: WithheldReport) => void
-  /** Called when a node serves something that does not verify (it is never shown). */
+  /** Called when a node serves something that does not verify or is stale (it is never shown). */
   onFault?: (fault: NodeFault) => void
 }
 
 export interface WithheldReport {
   node: string
-  /** Ids (hex) other nodes served and this one did not. */
+  /** Ids (hex) of messages other nodes served and this one did not. */
   ids: string[]
 }
 
 export interface NodeFault {
   node: string
-  code: string
+  code: 'client.node_lied' | 'client.node_stale'
   message: string
+}
+
+interface NodeState {
+  transport: NodeTransport
+  failures: number
+  /** Until then the node is tried only after every healthy one. */
+  downUntil: number
 }
 
 /** What every action works with. */
 export interface ClientContext {
-  readonly nodes: NodeTransport[]
+  readonly nodes: readonly NodeTransport[]
   readonly signer: Signer | undefined
+  /** The account the signer acts for (raw key), when known. */
+  readonly account: Uint8Array | undefined
   readonly reads: number
   readonly timeoutMs: number
   network(): Promise<Uint8Array>
-  /** `count` nodes for a read, starting one further each time so reads spread over all. */
-  pick(count: number): NodeTransport[]
+  /** Every node, in the order to try them: one further each call, nodes in backoff last. */
+  order(): NodeTransport[]
+  /** Records how a request to a node went (backoff after failures). */
+  report(node: NodeTransport, ok: boolean): void
   readonly onWithheld: ((report: WithheldReport) => void) | undefined
   readonly onFault: ((fault: NodeFault) => void) | undefined
+  /** Verified signer messages per author (hex), with when they were read. */
+  readonly signerCache: Map<string, { at: number; messages: Message[] }>
+  /** Stops the client's libp2p host, if it started one. */
+  close(): Promise<void>
 }
 
-export function createContext(options: ClientOptions): ClientContext {
+const MULTIADDR = /^\/(ip4|ip6|dns|dns4|dns6)\//
+const BACKOFF_MIN_MS = 500
+const BACKOFF_MAX_MS = 30_000
+
+/** How a runtime makes the client's libp2p host (Node: TCP + WebSockets; browser: WebSockets). */
+export type HostFactory = () => Promise<ClientHost>
+
+export function createContext(options: ClientOptions, makeHost: HostFactory): ClientContext {
   if (options.nodes.length === 0) {
     throw new ClientError('client.invalid_request', 'give at least one node')
   }
-  const nodes = options.nodes.map((n) => (typeof n === 'string' ? httpTransport(n) : n))
+  let host: Promise<ClientHost> | undefined
+  const sharedHost = () => {
+    host ??= makeHost().catch((error: unknown) => {
+      host = undefined
+      throw new ClientError('client.unavailable', 'libp2p did not start', { cause: error })
+    })
+    return host
+  }
+  const transportOf = (node: string | NodeTransport): NodeTransport => {
+    if (typeof node !== 'string') return node
+    if (MULTIADDR.test(node)) return libp2pTransport(node, sharedHost)
+    if (/^https?:\/\//.test(node)) return httpTransport(node)
+    throw new ClientError('client.invalid_request', `not a multiaddr or URL: ${node}`)
+  }
+  const states: NodeState[] = options.nodes.map((n) => ({
+    transport: transportOf(n),
+    failures: 0,
+    downUntil: 0,
+  }))
+  const nodes = states.map((s) => s.transport)
   const timeoutMs = options.timeoutMs ?? 5_000
   let rotation = 0
   let network: Promise<Uint8Array> | undefined = options.network
     ? Promise.resolve(parseNetworkId(options.network))
     : undefined
+  const account = options.account
+    ? (() => {
+        try {
+          return parseAccount(options.account)
+        } catch (error) {
+          throw new ClientError('client.invalid_request', `not an account: ${options.account}`, {
+            cause: error,
+          })
+        }
+      })()
+    : options.signer?.publicKey
   return {
     nodes,
     signer: options.signer,
+    account,
     reads: Math.min(nodes.length, Math.max(1, options.reads ?? 2)),
     timeoutMs,
     onWithheld: options.onWithheld,
     onFault: options.onFault,
-    pick(count) {
-      const start = rotation++ % nodes.length
-      return Array.from(
-        { length: count },
-        (_, i) => nodes[(start + i) % nodes.length] as NodeTransport,
-      )
+    signerCache: new Map(),
+    order() {
+      const start = rotation++ % states.length
+      const rotated = states.map((_, i) => states[(start + i) % states.length] as NodeState)
+      const now = Date.now()
+      return [
+        ...rotated.filter((s) => s.downUntil <= now),
+        ...rotated.filter((s) => s.downUntil > now),
+      ].map((s) => s.transport)
+    },
+    report(node, ok) {
+      const state = states.find((s) => s.transport === node)
+      if (!state) return
+      if (ok) {
+        state.failures = 0
+        state.downUntil = 0
+        return
+      }
+      state.failures++
+      // Exponential backoff with jitter, so many clients do not retry a node in step.
+      const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** (state.failures - 1))
+      state.downUntil = Date.now() + delay * (0.5 + Math.random() / 2)
     },
     network() {
       network ??= Promise.any(
@@ -78,6 +154,13 @@ export function createContext(options: ClientOptions): ClientContext {
         })
       })
       return network
+    },
+    async close() {
+      await Promise.all(nodes.map((n) => n.close?.().catch(() => {})))
+      network = undefined
+      const started = host
+      host = undefined
+      if (started) await (await started.catch(() => undefined))?.stop()
     },
   }
 }

@@ -9,6 +9,8 @@ export const CLIENT_CODES = [
   'client.unavailable',
   /** A node answered with something that does not verify: forged, altered or from another network. */
   'client.node_lied',
+  /** A node's answer is superseded by messages another node served (stale, or a removal withheld). */
+  'client.node_stale',
   /** Every node asked refused the submission (the node's code is in `cause`). */
   'client.rejected',
   /** The request itself is wrong (bad id, bad option). */
@@ -19,7 +21,18 @@ export const CLIENT_CODES = [
 
 export type ClientCode = (typeof CLIENT_CODES)[number]
 
-/** An error of the light client; `node` names the node at fault, when one is. */
+/**
+ * An error of the light client; `node` names the node at fault, when one is.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.getPost(id)
+ * } catch (error) {
+ *   if (error instanceof ClientError && error.code === 'client.not_found') console.log('no such post')
+ * }
+ * ```
+ */
 export class ClientError extends FreebirdError<ClientCode> {
   override name = 'ClientError'
   readonly node: string | undefined

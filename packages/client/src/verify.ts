@@ -64,3 +64,13 @@ export function verifyEnvelope(
   }
   return message
 }
+
+/** Every envelope of one node's answer, verified; the first that fails condemns the answer. */
+export function verifyAll(node: string, list: Uint8Array[], network: Uint8Array): Message[] {
+  return list.map((bytes) => verifyEnvelope(node, bytes, network))
+}
+
+/** A node's lie about what a message is (wrong type, author or target for the question asked). */
+export function misplaced(node: string, what: string): ClientError {
+  return new ClientError('client.node_lied', `${node} answered ${what}`, { node })
+}

@@ -2,8 +2,10 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { HttpContext } from './context.ts'
 import { HttpError } from './errors.ts'
 import { accountRoutes } from './routes-accounts.ts'
+import { eventRoutes } from './routes-events.ts'
 import { messageRoutes } from './routes-messages.ts'
 import { nodeRoutes } from './routes-node.ts'
+import { queryRoutes } from './routes-query.ts'
 import { syncRoutes } from './routes-sync.ts'
 
 /** The node's HTTP API (see docs/openapi.json). Every error is { code, message }. */
@@ -21,7 +23,7 @@ export function createHttpServer(ctx: HttpContext): FastifyInstance {
     },
   })
   app.addContentTypeParser(
-    'application/octet-stream',
+    ['application/octet-stream', 'application/cbor'],
     { parseAs: 'buffer' },
     (_request, body, done) => done(null, body),
   )
@@ -51,6 +53,8 @@ export function createHttpServer(ctx: HttpContext): FastifyInstance {
   nodeRoutes(app, ctx)
   messageRoutes(app, ctx)
   accountRoutes(app, ctx)
+  queryRoutes(app, ctx)
+  eventRoutes(app, ctx)
   syncRoutes(app, ctx)
   return app
 }

@@ -1,16 +1,10 @@
 import type { EventEmitter } from 'node:events'
-import {
-  decodeCanonical,
-  encodeCanonical,
-  equalBytes,
-  FreebirdError,
-  type Message,
-  PROFILE_FIELD_LIMITS,
-} from '@freebird/protocol'
+import { decodeCanonical, encodeCanonical, FreebirdError, type Message } from '@freebird/protocol'
 import type { Libp2p, Stream } from '@libp2p/interface'
 import type { Logger } from '../logger.ts'
 import type { Ingest } from '../pipeline/ingest.ts'
-import { followKey, profileKey } from '../store/keys.ts'
+import { answerQuery } from '../query/answer.ts'
+import { parseFilter, subscription } from '../query/subscription.ts'
 import type { MessageStore } from '../store/message-store.ts'
 import { idleTimeout, readFrames, writeFrame, writeFrames } from './frames.ts'
 import { queryProtocol, submitProtocol, subscribeProtocol } from './names.ts'
@@ -24,67 +18,8 @@ export interface ProtocolDeps {
   log: Logger
 }
 
-type Query = Record<string, unknown>
-
-const MAX_LIMIT = 500
 /** Unanswered submissions one stream may have; beyond it the stream stops being read. */
 const SUBMIT_WINDOW = 1024
-
-interface Filter {
-  authors?: Uint8Array[]
-  types?: string[]
-  parent?: Uint8Array
-}
-
-/** A subscribe filter, checked: a peer's malformed filter must fail its stream, not the node. */
-function parseFilter(value: unknown): Filter {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new QueryError('query.invalid', 'a filter is a map')
-  }
-  const f = value as Record<string, unknown>
-  for (const key of Object.keys(f)) {
-    if (key !== 'authors' && key !== 'types' && key !== 'parent') {
-      throw new QueryError('query.invalid', `unknown filter key "${key}"`)
-    }
-  }
-  const list = <T>(v: unknown, ok: (x: unknown) => x is T): T[] | undefined => {
-    if (v === undefined) return undefined
-    if (!Array.isArray(v) || v.length > 1000 || !v.every(ok)) {
-      throw new QueryError('query.invalid', 'filter lists must be arrays of at most 1,000 items')
-    }
-    return v
-  }
-  const filter: Filter = {}
-  const authors = list(
-    f.authors,
-    (x): x is Uint8Array => x instanceof Uint8Array && x.length === 32,
-  )
-  const types = list(f.types, (x): x is string => typeof x === 'string')
-  if (authors) filter.authors = authors
-  if (types) filter.types = types
-  if (f.parent !== undefined) filter.parent = bytesField(f, 'parent', 32)
-  return filter
-}
-
-class QueryError extends FreebirdError<string> {
-  override name = 'QueryError'
-}
-
-function bytesField(q: Query, key: string, length: number): Uint8Array {
-  const v = q[key]
-  if (!(v instanceof Uint8Array) || v.length !== length) {
-    throw new QueryError('query.invalid', `"${key}" must be ${length} bytes`)
-  }
-  return v
-}
-
-function limitField(q: Query, fallback: number): number {
-  const v = q.limit ?? fallback
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_LIMIT) {
-    throw new QueryError('query.invalid', `"limit" must be an integer from 1 to ${MAX_LIMIT}`)
-  }
-  return v
-}
 
 /**
  * Light-client protocols over libp2p (docs/PROTOCOL.md, "Node protocols"). Every
@@ -204,7 +139,7 @@ export class LightClientProtocols {
     for await (const frame of readFrames(stream, 64 * 1024)) {
       let answer: unknown
       try {
-        answer = { messages: await this.#answer(decodeCanonical(frame, 'query') as Query) }
+        answer = { messages: await answerQuery(this.#d.store, decodeCanonical(frame, 'query')) }
       } catch (error) {
         if (!(error instanceof FreebirdError)) throw error
         answer = { error: { code: error.code, message: error.message } }
@@ -215,64 +150,10 @@ export class LightClientProtocols {
     await stream.close()
   }
 
-  async #answer(q: Query): Promise<Uint8Array[]> {
-    const { store } = this.#d
-    if (typeof q !== 'object' || q === null)
-      throw new QueryError('query.invalid', 'a query is a map')
-    switch (q.q) {
-      case 'message': {
-        const bytes = await store.getMessage(bytesField(q, 'id', 32))
-        return bytes ? [bytes] : []
-      }
-      case 'posts': {
-        const before = typeof q.before === 'number' ? q.before : undefined
-        return store.postsBy(bytesField(q, 'author', 32), limitField(q, 50), before)
-      }
-      case 'thread': {
-        const id = bytesField(q, 'id', 32)
-        const root = await store.getMessage(id)
-        if (!root) return []
-        return [root, ...(await store.repliesOf(id, limitField(q, 200)))]
-      }
-      case 'profile': {
-        const author = bytesField(q, 'author', 32)
-        const out: Uint8Array[] = []
-        for (const field of Object.keys(PROFILE_FIELD_LIMITS)) {
-          const bytes = await store.winner(profileKey(author, field))
-          if (bytes) out.push(bytes)
-        }
-        return out
-      }
-      case 'following': {
-        const author = bytesField(q, 'author', 32)
-        const out: Uint8Array[] = []
-        for (const target of await store.followingOf(author, limitField(q, MAX_LIMIT))) {
-          const bytes = await store.winner(followKey(author, target))
-          if (bytes) out.push(bytes)
-        }
-        return out
-      }
-      case 'feed': {
-        // Posts of the accounts `account` follows, newest first.
-        const account = bytesField(q, 'account', 32)
-        const limit = limitField(q, 50)
-        const before = typeof q.before === 'number' ? q.before : undefined
-        const lists = await Promise.all(
-          (await store.followingOf(account, MAX_LIMIT)).map((a) => store.postsBy(a, limit, before)),
-        )
-        return lists
-          .flat()
-          .map((bytes) => ({ bytes, t: store.decode(bytes).data.timestamp }))
-          .sort((a, b) => b.t - a.t)
-          .slice(0, limit)
-          .map((x) => x.bytes)
-      }
-      default:
-        throw new QueryError('query.unknown', `unknown query "${String(q.q)}"`)
-    }
-  }
-
-  /** A filter frame in; then an envelope frame for every newly stored match, until either side closes. */
+  /**
+   * A filter frame in; then an envelope frame for every match, stored ones
+   * since `filter.since` first, until either side closes.
+   */
   async #subscribe(stream: Stream): Promise<void> {
     const frames = readFrames(stream, 64 * 1024)
     const first = await frames.next()
@@ -281,41 +162,15 @@ export class LightClientProtocols {
       return
     }
     const filter = parseFilter(decodeCanonical(first.value, 'filter'))
-    const matches = (m: Message) =>
-      (!filter.authors || filter.authors.some((a) => equalBytes(a, m.data.author))) &&
-      (!filter.types || filter.types.includes(m.data.type)) &&
-      (!filter.parent ||
-        (m.data.type === 'post.add' &&
-          !!m.data.body.parent &&
-          equalBytes(m.data.body.parent, filter.parent)))
     const gone = new AbortController()
     stream.addEventListener('remoteCloseWrite', () => gone.abort(), { once: true })
     stream.addEventListener('close', () => gone.abort(), { once: true })
-    const backlog: Message[] = []
-    let wake: (() => void) | undefined
-    const onStored = (m: Message) => {
-      if (!matches(m)) return
-      // A subscriber that falls 10,000 messages behind is dropped (it can resume by query).
-      if (backlog.length >= 10_000) gone.abort()
-      backlog.push(m)
-      wake?.()
-    }
-    this.#d.events.on('stored', onStored)
-    gone.signal.addEventListener('abort', () => wake?.(), { once: true })
     try {
-      while (!gone.signal.aborted) {
-        const m = backlog.shift()
-        if (m) {
-          await writeFrame(stream, m.bytes, gone.signal)
-          continue
-        }
-        await new Promise<void>((resolve) => {
-          wake = resolve
-        })
-        wake = undefined
+      for await (const m of subscription(this.#d.store, this.#d.events, filter, gone.signal)) {
+        await writeFrame(stream, m.bytes, gone.signal)
       }
     } finally {
-      this.#d.events.off('stored', onStored)
+      gone.abort()
       // Detaches the frame reader's listeners (nothing more is read from a subscriber).
       await frames.return(undefined)
       if (stream.status === 'open')

@@ -422,6 +422,38 @@ export class MessageStore {
     return this.#suffixes(this.#subs.followers, target, limit)
   }
 
+  /** Winning messages of the conflict keys under `prefix` (an author's follows, or signer keys). */
+  async winnersUnder(prefix: Uint8Array, limit: number): Promise<Uint8Array[]> {
+    const ids: Uint8Array[] = []
+    for await (const id of this.#subs.winners.values({
+      gte: prefix,
+      lt: prefixEnd(prefix),
+      limit,
+    })) {
+      ids.push(id)
+    }
+    return this.#bytesOf(ids)
+  }
+
+  /** The `post.remove` messages held for one post of `author`. */
+  async removalsOf(author: Uint8Array, target: Uint8Array): Promise<Uint8Array[]> {
+    const key = tombstoneKey(author, target)
+    const ids: Uint8Array[] = []
+    for await (const row of this.#subs.candidates.keys({ gte: key, lt: prefixEnd(key) })) {
+      if (row.length === key.length + 32) ids.push(row.subarray(key.length))
+    }
+    return this.#bytesOf(ids)
+  }
+
+  /** Ids of messages with a timestamp of at least `since`, oldest first. */
+  async idsSince(since: number, limit: number): Promise<Uint8Array[]> {
+    const ids: Uint8Array[] = []
+    for await (const row of this.#subs.byTime.keys({ gte: u64(since), limit })) {
+      ids.push(row.subarray(8))
+    }
+    return ids
+  }
+
   /** The rest of each key that starts with `prefix`. */
   async #suffixes(sub: Sub, prefix: Uint8Array, limit: number): Promise<Uint8Array[]> {
     const out: Uint8Array[] = []

@@ -1,63 +1,98 @@
-import type { Message } from '@freebird/protocol'
-import type { ClientContext, NodeFault } from '../context.ts'
+import { equalBytes, type Message, toHex } from '@freebird/protocol'
+import type { ClientContext, NodeFault, WithheldReport } from '../context.ts'
 import { ClientError } from '../errors.ts'
-import { parseId, verifyEnvelope } from '../verify.ts'
+import { type PostView, toPostView } from '../posts.ts'
+import { noAnswer, readFrom } from '../read.ts'
+import { authorized } from '../signers.ts'
+import { verifyAll, verifyEnvelope } from '../verify.ts'
+import { idArg } from './sign.ts'
 
 export interface GetPostResult {
   /** The verified message. */
   message: Message
+  /** The post built from it, when the message is a post. */
+  post?: PostView
+  /** Whether its author removed the post (a verified, authorized removal was served). */
+  removed: boolean
   /** Nodes that answered "not found" while another served it. */
-  withheld: string[]
-  /** Nodes whose answer did not verify (never shown). */
+  withheld: WithheldReport[]
+  /** Nodes whose answer did not verify or was superseded (never shown). */
   faults: NodeFault[]
 }
 
 /**
  * Reads a message by id from `reads` nodes and verifies every answer: the id
- * is recomputed from the bytes and the signature checked here. A node that
- * serves something else is reported in `faults`; one that says "not found"
- * while another serves it, in `withheld`.
+ * is recomputed from the bytes, the signature and the signer's authorization
+ * checked here. A node that serves something else is reported in `faults`;
+ * one that says "not found" while another serves it, in `withheld`.
  *
  * @example
  * ```ts
- * const { message, withheld } = await client.getPost(id)
+ * const { post, removed, withheld } = await client.getPost(id)
+ * if (post && !removed) console.log(post.author, post.text)
  * ```
  */
 export async function getPost(ctx: ClientContext, id: string): Promise<GetPostResult> {
-  const wanted = parseId(id)
+  const wanted = idArg(id)
   const network = await ctx.network()
-  const faults: NodeFault[] = []
-  const missing: string[] = []
-  let message: Message | undefined
-  let answered = 0
-  await Promise.all(
-    ctx.pick(ctx.reads).map(async (node) => {
-      try {
-        const bytes = await node.message(id, AbortSignal.timeout(ctx.timeoutMs))
-        answered++
-        if (!bytes) {
-          missing.push(node.name)
-          return
-        }
-        // Every answer is checked, not only the first: a second node's lie is reported too.
-        const verified = verifyEnvelope(node.name, bytes, network, wanted)
-        message ??= verified
-      } catch (error) {
-        if (error instanceof ClientError && error.code === 'client.node_lied') {
-          faults.push({ node: node.name, code: error.code, message: error.message })
-        }
-      }
-    }),
-  )
-  for (const fault of faults) ctx.onFault?.(fault)
-  if (!message) {
-    if (faults.length > 0 && missing.length === 0) {
-      const first = faults[0] as NodeFault
-      throw new ClientError('client.node_lied', first.message, { node: first.node })
-    }
-    if (answered === 0) throw new ClientError('client.unavailable', 'no node answered')
+  const outcome = await readFrom(ctx, async (node, signal) => {
+    const [bytes] = await node.query({ q: 'message', id: wanted }, signal)
+    return bytes ? verifyEnvelope(node.name, bytes, network, wanted) : undefined
+  })
+  const faults = [...outcome.faults]
+  const withheld: WithheldReport[] = []
+  const found = outcome.answers.find((a) => a.value)?.value
+  if (!found) {
+    if (outcome.answers.length === 0) throw noAnswer(outcome)
     throw new ClientError('client.not_found', `no node asked has message ${id}`)
   }
-  for (const node of missing) ctx.onWithheld?.({ node, ids: [id] })
-  return { message, withheld: missing, faults }
+  const served = outcome.answers.flatMap((a) =>
+    a.value ? [{ node: a.node.name, messages: [a.value] }] : [],
+  )
+  if ((await authorized(ctx, served, faults, withheld)).size === 0) {
+    const first = faults[faults.length - 1] as NodeFault
+    throw new ClientError(first.code, first.message, { node: first.node })
+  }
+  let removed = false
+  if (found.data.type === 'post.add') {
+    // Any node that answered may hold the author's removal; one verified removal decides.
+    const removals = await Promise.all(
+      outcome.answers.map(async (a) => {
+        try {
+          const list = verifyAll(
+            a.node.name,
+            await a.node.query(
+              { q: 'removal', author: found.data.author, id: wanted },
+              AbortSignal.timeout(ctx.timeoutMs),
+            ),
+            network,
+          ).filter(
+            (r) =>
+              r.data.type === 'post.remove' &&
+              equalBytes(r.data.author, found.data.author) &&
+              equalBytes((r as Message<'post.remove'>).data.body.target, wanted),
+          )
+          return { node: a.node.name, messages: list }
+        } catch {
+          return { node: a.node.name, messages: [] }
+        }
+      }),
+    )
+    removed = (await authorized(ctx, removals, faults, withheld)).size > 0
+  }
+  const missing = outcome.answers.filter((a) => !a.value).map((a) => a.node.name)
+  if (!removed) {
+    for (const node of missing) {
+      const report = { node, ids: [toHex(found.id)] }
+      withheld.push(report)
+      ctx.onWithheld?.(report)
+    }
+  }
+  return {
+    message: found,
+    ...(found.data.type === 'post.add' ? { post: toPostView(found as Message<'post.add'>) } : {}),
+    removed,
+    withheld,
+    faults,
+  }
 }

@@ -1,121 +1,59 @@
-import { formatAccount, type Message, toHex } from '@freebird/protocol'
+import { compareBytes, equalBytes, type Message } from '@freebird/protocol'
 import type { ClientContext, NodeFault, WithheldReport } from '../context.ts'
 import { ClientError } from '../errors.ts'
-import { parseId, verifyEnvelope } from '../verify.ts'
-
-export interface ThreadPost {
-  id: string
-  author: string
-  timestamp: number
-  text: string
-  parent?: string
-  /** The verified message it was built from. */
-  message: Message
-}
+import { type PostView, readPostList, toPostView } from '../posts.ts'
+import { idArg } from './sign.ts'
 
 export interface GetThreadResult {
-  post: ThreadPost
-  /** Every reply in the thread (replies of replies too), oldest first. */
-  replies: ThreadPost[]
+  post: PostView
+  /** Direct replies, oldest first, merged across nodes. */
+  replies: PostView[]
   /** Nodes that left out what another node served. */
   withheld: WithheldReport[]
+  /** Nodes whose answer did not verify or was superseded (never shown). */
   faults: NodeFault[]
 }
 
-const toPost = (m: Message<'post.add'>): ThreadPost => ({
-  id: toHex(m.id),
-  author: formatAccount(m.data.author),
-  timestamp: m.data.timestamp,
-  text: m.data.body.text,
-  ...(m.data.body.parent ? { parent: toHex(m.data.body.parent) } : {}),
-  message: m,
-})
+const oldestFirst = (a: Message, b: Message) =>
+  a.data.timestamp - b.data.timestamp || compareBytes(a.id, b.id)
 
 /**
- * Reads a thread from `reads` nodes, verifies every message, and merges
- * them: a reply one node withholds but another serves is shown, and the
- * withholding node reported. Reaction counts are not taken from nodes (they
- * are not signed).
+ * Reads a post and its direct replies from `reads` nodes, verifies every
+ * message and merges them: a reply one node withholds but another serves is
+ * shown, and the withholding node reported; a removed reply is not shown.
  *
  * @example
  * ```ts
  * const { post, replies, withheld } = await client.getThread(id)
+ * for (const r of replies) console.log(r.author, r.text)
  * ```
  */
-export async function getThread(ctx: ClientContext, id: string): Promise<GetThreadResult> {
-  const wanted = parseId(id)
-  const network = await ctx.network()
-  const faults: NodeFault[] = []
-  const served = new Map<string, Set<string>>()
-  const messages = new Map<string, Message<'post.add'>>()
-  await Promise.all(
-    ctx.pick(ctx.reads).map(async (node) => {
-      try {
-        const answer = await node.thread(id, AbortSignal.timeout(ctx.timeoutMs))
-        const ids = new Set<string>()
-        served.set(node.name, ids)
-        if (!answer) return
-        const [root, ...replies] = answer
-        const verified = [
-          verifyEnvelope(node.name, root as Uint8Array, network, wanted),
-          ...replies.map((bytes) => verifyEnvelope(node.name, bytes, network)),
-        ]
-        for (const m of verified) {
-          if (m.data.type !== 'post.add') {
-            throw new ClientError(
-              'client.node_lied',
-              `${node.name} put a ${m.data.type} in a thread`,
-              {
-                node: node.name,
-              },
-            )
-          }
-        }
-        // A reply must hang off the thread: its parent is the root or another reply served.
-        const inThread = new Set([id, ...verified.map((m) => toHex(m.id))])
-        for (const m of verified.slice(1) as Message<'post.add'>[]) {
-          const parent = m.data.body.parent
-          if (!parent || !inThread.has(toHex(parent))) {
-            throw new ClientError(
-              'client.node_lied',
-              `${node.name} served a reply from another thread`,
-              {
-                node: node.name,
-              },
-            )
-          }
-        }
-        for (const m of verified as Message<'post.add'>[]) {
-          ids.add(toHex(m.id))
-          messages.set(toHex(m.id), m)
-        }
-      } catch (error) {
-        served.delete(node.name)
-        if (error instanceof ClientError && error.code === 'client.node_lied') {
-          faults.push({ node: node.name, code: error.code, message: error.message })
-        }
-      }
-    }),
-  )
-  for (const fault of faults) ctx.onFault?.(fault)
-  const root = messages.get(id)
-  if (!root) {
-    if (faults.length > 0) {
-      const first = faults[0] as NodeFault
-      throw new ClientError('client.node_lied', first.message, { node: first.node })
-    }
-    if (served.size === 0) throw new ClientError('client.unavailable', 'no node answered')
+export async function getThread(
+  ctx: ClientContext,
+  id: string,
+  options: { limit?: number } = {},
+): Promise<GetThreadResult> {
+  const wanted = idArg(id)
+  const limit = options.limit ?? 200
+  // The root counts in the node's answer, so a full answer is limit + 1 messages.
+  const list = await readPostList(ctx, {
+    ask: (node, signal) => node.query({ q: 'thread', id: wanted, limit }, signal),
+    misfit: (m) =>
+      equalBytes(m.id, wanted) || (m.data.body.parent && equalBytes(m.data.body.parent, wanted))
+        ? undefined
+        : 'a post of another thread',
+    limit: limit + 1,
+    order: (a, b) =>
+      equalBytes(a.id, wanted) ? -1 : equalBytes(b.id, wanted) ? 1 : oldestFirst(a, b),
+  })
+  const [root, ...replies] = list.posts
+  if (!root || !equalBytes(root.id, wanted)) {
     throw new ClientError('client.not_found', `no node asked has post ${id}`)
   }
-  const withheld: WithheldReport[] = []
-  for (const [node, ids] of served) {
-    const lacking = [...messages.keys()].filter((m) => !ids.has(m))
-    if (lacking.length > 0) withheld.push({ node, ids: lacking })
+  return {
+    post: toPostView(root),
+    replies: replies.map(toPostView),
+    withheld: list.withheld,
+    faults: list.faults,
   }
-  for (const report of withheld) ctx.onWithheld?.(report)
-  const replies = [...messages.values()]
-    .filter((m) => toHex(m.id) !== id)
-    .sort((a, b) => a.data.timestamp - b.data.timestamp || toHex(a.id).localeCompare(toHex(b.id)))
-    .map(toPost)
-  return { post: toPost(root), replies, withheld, faults }
 }

@@ -32,12 +32,14 @@ export async function submitMessage(ctx: ClientContext, message: Message): Promi
     ctx.nodes.map(async (node) => {
       try {
         const answer = await node.submit(message.bytes, AbortSignal.timeout(ctx.timeoutMs))
+        ctx.report(node, true)
         if (answer.status === 'refused') {
           result.refused.push({ node: node.name, code: answer.code, message: answer.message })
         } else {
           result.stored.push(node.name)
         }
       } catch {
+        ctx.report(node, false)
         result.failed.push(node.name)
       }
     }),

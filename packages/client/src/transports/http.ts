@@ -1,27 +1,87 @@
-import { messageBytesFromJson } from '@freebird/protocol'
+import {
+  decodeCanonical,
+  encodeCanonical,
+  formatAccount,
+  messageBytesFromJson,
+  toHex,
+} from '@freebird/protocol'
 import { ClientError } from '../errors.ts'
+import type { NodeTransport, Query, SubmitAnswer } from './types.ts'
 
-/** What the client asks of one node. Answers are envelopes, which the client verifies itself. */
-export interface NodeTransport {
-  /** The node's address as given (URL or multiaddr), for reports. */
-  readonly name: string
-  /** The node's network id (32 hex characters). */
-  network(signal?: AbortSignal): Promise<string>
-  /** Submits an envelope; resolves with the node's verdict. */
-  submit(bytes: Uint8Array, signal?: AbortSignal): Promise<SubmitAnswer>
-  /** The envelope with that id, or undefined. */
-  message(id: string, signal?: AbortSignal): Promise<Uint8Array | undefined>
-  /** A post and its direct replies (envelopes), or undefined when the node lacks the post. */
-  thread(id: string, signal?: AbortSignal): Promise<Uint8Array[] | undefined>
+/** Reads an answer `{ messages }` or `{ error }` (PROTOCOL.md §13.4) from one node. */
+export function messagesOf(node: string, bytes: Uint8Array): Uint8Array[] {
+  let answer: unknown
+  try {
+    answer = decodeCanonical(bytes, 'answer')
+  } catch (error) {
+    throw new ClientError('client.node_lied', `${node} answered bytes that are not CBOR`, {
+      node,
+      cause: error,
+    })
+  }
+  const { messages, error } = (answer ?? {}) as { messages?: unknown; error?: { code?: unknown } }
+  if (error !== undefined) {
+    throw new ClientError(
+      'client.unavailable',
+      `${node} refused the query (${String(error.code)})`,
+      {
+        node,
+      },
+    )
+  }
+  if (!Array.isArray(messages) || !messages.every((m) => m instanceof Uint8Array)) {
+    throw new ClientError('client.node_lied', `${node} answered without a list of messages`, {
+      node,
+    })
+  }
+  return messages
 }
 
-export type SubmitAnswer =
-  | { status: 'stored' | 'duplicate'; id: string }
-  | { status: 'refused'; code: string; message: string }
+/** A submit verdict from the node's CBOR or JSON answer. */
+export function submitAnswerOf(node: string, value: unknown): SubmitAnswer {
+  const a = (value ?? {}) as { status?: unknown; id?: unknown; code?: unknown; message?: unknown }
+  if ((a.status === 'stored' || a.status === 'duplicate') && a.id !== undefined) {
+    return { status: a.status, id: a.id instanceof Uint8Array ? toHex(a.id) : String(a.id) }
+  }
+  if (typeof a.code === 'string') {
+    return { status: 'refused', code: a.code, message: String(a.message ?? '') }
+  }
+  throw new ClientError('client.node_lied', `${node} answered a submission without a verdict`, {
+    node,
+  })
+}
+
+/** Server-Sent Events lines to the `data` of each event. */
+async function* sseData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder()
+  let buffer = ''
+  let data = ''
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true })
+    let end = buffer.indexOf('\n')
+    while (end >= 0) {
+      const line = buffer.slice(0, end).replace(/\r$/, '')
+      buffer = buffer.slice(end + 1)
+      if (line === '') {
+        if (data !== '') yield data
+        data = ''
+      } else if (line.startsWith('data:')) {
+        data += line.slice(line[5] === ' ' ? 6 : 5)
+      }
+      end = buffer.indexOf('\n')
+    }
+  }
+}
 
 /**
  * A node's HTTP API (docs/openapi.json) as a transport: `fetch` only, so it
- * runs in browsers and Node alike.
+ * runs in browsers and Node alike. Queries go to `POST /v1/query` in CBOR,
+ * subscriptions read `GET /v1/events`.
+ *
+ * @example
+ * ```ts
+ * const client = createClient({ nodes: [httpTransport('http://127.0.0.1:8787')], signer })
+ * ```
  */
 export function httpTransport(url: string): NodeTransport {
   const base = url.endsWith('/') ? url : `${url}/`
@@ -40,22 +100,6 @@ export function httpTransport(url: string): NodeTransport {
       return await response.json()
     } catch (error) {
       throw new ClientError('client.node_lied', `${url} answered with invalid JSON`, {
-        node: url,
-        cause: error,
-      })
-    }
-  }
-  const bytesOf = (value: unknown): Uint8Array => {
-    const text = (value as { bytes?: unknown } | null)?.bytes
-    if (typeof text !== 'string') {
-      throw new ClientError('client.node_lied', `${url} answered a message without its bytes`, {
-        node: url,
-      })
-    }
-    try {
-      return messageBytesFromJson({ bytes: text })
-    } catch (error) {
-      throw new ClientError('client.node_lied', `${url} answered bytes that are not base64`, {
         node: url,
         cause: error,
       })
@@ -85,31 +129,45 @@ export function httpTransport(url: string): NodeTransport {
         },
         signal,
       )
-      const body = (await json(response)) as {
-        id?: string
-        status?: string
-        code?: string
-        message?: string
-      }
-      if (response.ok && (body.status === 'stored' || body.status === 'duplicate') && body.id) {
-        return { status: body.status, id: body.id }
-      }
       if (response.status >= 500) throw failed(response)
-      return { status: 'refused', code: body.code ?? 'node.error', message: body.message ?? '' }
+      return submitAnswerOf(url, await json(response))
     },
-    async message(id, signal) {
-      const response = await call(`v1/messages/${id}`, {}, signal)
-      if (response.status === 404) return undefined
+    async query(query, signal) {
+      const response = await call(
+        'v1/query',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/cbor' },
+          body: encodeCanonical(query as Query) as Uint8Array<ArrayBuffer>,
+        },
+        signal,
+      )
       if (!response.ok) throw failed(response)
-      return bytesOf(await json(response))
+      return messagesOf(url, new Uint8Array(await response.arrayBuffer()))
     },
-    async thread(id, signal) {
-      const response = await call(`v1/posts/${id}/thread`, {}, signal)
-      if (response.status === 404) return undefined
-      if (!response.ok) throw failed(response)
-      const body = (await json(response)) as { post?: unknown; replies?: unknown }
-      const replies = Array.isArray(body.replies) ? body.replies : []
-      return [bytesOf(body.post), ...replies.map(bytesOf)]
+    async subscribe(filter, onMessage, signal) {
+      const params = new URLSearchParams()
+      if (filter.authors) params.set('authors', filter.authors.map(formatAccount).join(','))
+      if (filter.types) params.set('types', filter.types.join(','))
+      if (filter.parent) params.set('parent', toHex(filter.parent))
+      if (filter.since !== undefined) params.set('since', String(filter.since))
+      const response = await call(`v1/events?${params}`, {}, signal)
+      if (!response.ok || !response.body) throw failed(response)
+      try {
+        for await (const data of sseData(response.body)) {
+          const bytes = (JSON.parse(data) as { bytes?: unknown }).bytes
+          if (typeof bytes === 'string') onMessage(messageBytesFromJson({ bytes }))
+        }
+      } catch (error) {
+        if (signal.aborted) return
+        throw new ClientError('client.unavailable', `${url}: the event stream broke`, {
+          node: url,
+          cause: error,
+        })
+      }
+      if (!signal.aborted) {
+        throw new ClientError('client.unavailable', `${url} ended the event stream`, { node: url })
+      }
     },
   }
 }

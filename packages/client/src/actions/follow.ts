@@ -1,0 +1,30 @@
+import { buildFollowAdd, buildFollowRemove } from '@freebird/protocol'
+import type { ClientContext } from '../context.ts'
+import { accountArg, signAndSubmit } from './sign.ts'
+import type { SubmitResult } from './submit.ts'
+
+/**
+ * Follows an account; its posts then appear in `getFeed`.
+ *
+ * @example
+ * ```ts
+ * await client.follow('fb1...')
+ * ```
+ */
+export function follow(ctx: ClientContext, account: string): Promise<SubmitResult> {
+  const target = accountArg(account)
+  return signAndSubmit(ctx, (options) => buildFollowAdd({ target }, options))
+}
+
+/**
+ * Stops following an account.
+ *
+ * @example
+ * ```ts
+ * await client.unfollow('fb1...')
+ * ```
+ */
+export function unfollow(ctx: ClientContext, account: string): Promise<SubmitResult> {
+  const target = accountArg(account)
+  return signAndSubmit(ctx, (options) => buildFollowRemove({ target }, options))
+}

@@ -1,0 +1,155 @@
+import { compareBytes, equalBytes, formatAccount, type Message, toHex } from '@freebird/protocol'
+import type { ClientContext, NodeFault, WithheldReport } from './context.ts'
+import { type Answer, fault, noAnswer, readFrom } from './read.ts'
+import { authorized } from './signers.ts'
+import type { NodeTransport } from './transports/types.ts'
+import { misplaced, verifyAll } from './verify.ts'
+
+/** A post as an app shows it, built from its verified message. */
+export interface PostView {
+  /** Message id (hex). */
+  id: string
+  /** Author account (`fb1...`). */
+  author: string
+  /** Milliseconds since the epoch, as the author signed it. */
+  timestamp: number
+  text: string
+  /** Id (hex) of the post this replies to. */
+  parent?: string
+  /** Accounts (`fb1...`) mentioned. */
+  mentions?: string[]
+  /** The verified message the view was built from. */
+  message: Message<'post.add'>
+}
+
+export function toPostView(m: Message<'post.add'>): PostView {
+  const b = m.data.body
+  return {
+    id: toHex(m.id),
+    author: formatAccount(m.data.author),
+    timestamp: m.data.timestamp,
+    text: b.text,
+    ...(b.parent ? { parent: toHex(b.parent) } : {}),
+    ...(b.mentions ? { mentions: b.mentions.map(formatAccount) } : {}),
+    message: m,
+  }
+}
+
+/** Newest first: (timestamp, id) descending. */
+export const newestFirst = (a: Message, b: Message) =>
+  b.data.timestamp - a.data.timestamp || compareBytes(b.id, a.id)
+
+export interface PostListSpec {
+  ask: (node: NodeTransport, signal: AbortSignal) => Promise<Uint8Array[]>
+  /** Why a post does not belong in this list (then the node lied), or undefined. */
+  misfit?: (m: Message<'post.add'>) => string | undefined | Promise<string | undefined>
+  /** The most a node sends: a shorter answer is the node's whole list. */
+  limit: number
+  order: (a: Message, b: Message) => number
+}
+
+export interface PostList {
+  posts: Message<'post.add'>[]
+  withheld: WithheldReport[]
+  faults: NodeFault[]
+}
+
+/** Disputed posts checked for a removal per read; beyond, the node is just reported. */
+const MAX_DISPUTES = 32
+
+/**
+ * Reads a list of posts from `reads` nodes and merges it: every message
+ * verified and authorized, the union shown. When a node leaves out a post
+ * another served, it is asked for the post's removal: a verified removal
+ * hides the post and marks the nodes that served it stale; without one the
+ * node withheld it.
+ */
+export async function readPostList(ctx: ClientContext, spec: PostListSpec): Promise<PostList> {
+  const network = await ctx.network()
+  const outcome = await readFrom(ctx, async (node, signal) => {
+    const messages = verifyAll(node.name, await spec.ask(node, signal), network)
+    for (const m of messages) {
+      const why =
+        m.data.type === 'post.add' ? await spec.misfit?.(m as Message<'post.add'>) : m.data.type
+      if (why) throw misplaced(node.name, `a message that is not in this list (${why})`)
+    }
+    return messages as Message<'post.add'>[]
+  })
+  if (outcome.answers.length === 0) throw noAnswer(outcome)
+  const faults = [...outcome.faults]
+  const withheld: WithheldReport[] = []
+  const served = outcome.answers.map((a) => ({ node: a.node.name, messages: a.value }))
+  const ok = await authorized(ctx, served, faults, withheld)
+  const answers: Answer<Message<'post.add'>[]>[] = outcome.answers.map((a) => ({
+    node: a.node,
+    value: a.value.filter((m) => ok.has(m)),
+  }))
+  const merged = new Map<string, Message<'post.add'>>()
+  for (const a of answers) for (const m of a.value) merged.set(toHex(m.id), m)
+
+  const covers = (a: Answer<Message<'post.add'>[]>, m: Message) => {
+    if (a.value.length < spec.limit) return true
+    const last = a.value.reduce((x, y) => (spec.order(x, y) > 0 ? x : y))
+    return spec.order(m, last) <= 0
+  }
+  let disputes = 0
+  const removed = new Set<string>()
+  const lacking = new Map<string, string[]>()
+  for (const [id, m] of merged) {
+    const servers = answers.filter((a) => a.value.some((x) => toHex(x.id) === id))
+    for (const a of answers) {
+      if (servers.includes(a) || !covers(a, m)) continue
+      if (!removed.has(id) && disputes++ < MAX_DISPUTES && (await removalFrom(ctx, a.node, m))) {
+        removed.add(id)
+      }
+      if (!removed.has(id)) lacking.set(a.node.name, [...(lacking.get(a.node.name) ?? []), id])
+    }
+    if (removed.has(id)) {
+      for (const s of servers) {
+        fault(
+          ctx,
+          faults,
+          s.node.name,
+          'client.node_stale',
+          `${s.node.name} served removed post ${id}`,
+        )
+      }
+    }
+  }
+  for (const [node, ids] of lacking) {
+    const report = { node, ids }
+    withheld.push(report)
+    ctx.onWithheld?.(report)
+  }
+  const posts = [...merged.values()]
+    .filter((m) => !removed.has(toHex(m.id)))
+    .sort(spec.order)
+    .slice(0, spec.limit)
+  return { posts, withheld, faults }
+}
+
+/** Whether `node` holds a verified, authorized removal of post `m` by its author. */
+async function removalFrom(
+  ctx: ClientContext,
+  node: NodeTransport,
+  m: Message<'post.add'>,
+): Promise<boolean> {
+  try {
+    const network = await ctx.network()
+    const answer = await node.query(
+      { q: 'removal', author: m.data.author, id: m.id },
+      AbortSignal.timeout(ctx.timeoutMs),
+    )
+    const removals = verifyAll(node.name, answer, network).filter(
+      (r) =>
+        r.data.type === 'post.remove' &&
+        equalBytes(r.data.author, m.data.author) &&
+        equalBytes((r as Message<'post.remove'>).data.body.target, m.id),
+    )
+    if (removals.length === 0) return false
+    const ok = await authorized(ctx, [{ node: node.name, messages: removals }], [], [])
+    return ok.size > 0
+  } catch {
+    return false
+  }
+}
