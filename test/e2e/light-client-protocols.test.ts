@@ -3,7 +3,11 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { createNodeSigner } from '@freebird/node-verifier'
 import {
+  buildFollowAdd,
+  buildFollowRemove,
   buildPostAdd,
+  buildPostRemove,
+  buildSignerAdd,
   decodeCanonical,
   encodeCanonical,
   equalBytes,
@@ -103,6 +107,79 @@ describe('light-client protocols over libp2p', () => {
     expect((await node.submit(skipped.bytes)).status).toBe(201)
     expect((await node.submit(mine.bytes)).status).toBe(201)
     expect(toHex((await first).subarray())).toBe(toHex(mine.bytes))
+  })
+
+  it('query: signers, follows with unfollows, followers and removals, over libp2p and HTTP', async () => {
+    const net = parseNetworkId(network)
+    const fan = createNodeSigner(randomBytes(32))
+    const app = createNodeSigner(randomBytes(32))
+    const t = Date.now()
+    const follow = buildFollowAdd({ target: signer.publicKey }, { network: net, signer: fan })
+    const other = createNodeSigner(randomBytes(32)).publicKey
+    const followOther = buildFollowAdd(
+      { target: other },
+      { network: net, signer: fan, timestamp: t },
+    )
+    const unfollowOther = buildFollowRemove(
+      { target: other },
+      { network: net, signer: fan, timestamp: t + 1 },
+    )
+    const addApp = buildSignerAdd(
+      { key: app.publicKey, expiresAt: t + 3_600_000 },
+      { network: net, signer },
+    )
+    const post = buildPostAdd({ text: 'to remove' }, { network: net, signer })
+    const removal = buildPostRemove({ target: post.id }, { network: net, signer })
+    for (const m of [follow, followOther, unfollowOther, addApp, post, removal]) {
+      expect([200, 201]).toContain((await node.submit(m.bytes)).status)
+    }
+    const hexes = (a: { messages?: Uint8Array[] }) => (a.messages ?? []).map(toHex).sort()
+    const following = await query({ q: 'following', author: fan.publicKey })
+    expect(hexes(following)).toEqual([follow.bytes, unfollowOther.bytes].map(toHex).sort())
+    const followers = await query({ q: 'followers', account: signer.publicKey })
+    expect(hexes(followers)).toContain(toHex(follow.bytes))
+    expect(hexes(await query({ q: 'signers', author: signer.publicKey }))).toEqual([
+      toHex(addApp.bytes),
+    ])
+    expect(hexes(await query({ q: 'removal', author: signer.publicKey, id: post.id }))).toEqual([
+      toHex(removal.bytes),
+    ])
+    // The same query over HTTP answers the same envelopes.
+    const response = await fetch(`${node.url}/v1/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/cbor' },
+      body: encodeCanonical({ q: 'following', author: fan.publicKey }) as Uint8Array<ArrayBuffer>,
+    })
+    expect(response.status).toBe(200)
+    const overHttp = decodeCanonical(new Uint8Array(await response.arrayBuffer()), 'answer')
+    expect(hexes(overHttp as { messages: Uint8Array[] })).toEqual(hexes(following))
+    const bad = await fetch(`${node.url}/v1/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/cbor' },
+      body: encodeCanonical({ q: 'nope' }) as Uint8Array<ArrayBuffer>,
+    })
+    expect(bad.status).toBe(400)
+    expect(((await bad.json()) as { code: string }).code).toBe('query.unknown')
+  })
+
+  it('subscribe with since: stored matches first, then live ones, none twice', async () => {
+    const net = parseNetworkId(network)
+    const author = createNodeSigner(randomBytes(32))
+    const t = Date.now()
+    const stored = [0, 1, 2].map((i) =>
+      buildPostAdd({ text: `before ${i}` }, { network: net, signer: author, timestamp: t + i }),
+    )
+    for (const m of stored) expect((await node.submit(m.bytes)).status).toBe(201)
+    const { lp } = await open('subscribe/1.0.0')
+    await lp.write(encodeCanonical({ authors: [author.publicKey], since: t + 1 }))
+    const replayed = [toHex((await lp.read()).subarray()), toHex((await lp.read()).subarray())]
+    expect(replayed).toEqual([
+      toHex(stored[1]?.bytes as Uint8Array),
+      toHex(stored[2]?.bytes as Uint8Array),
+    ])
+    const live = buildPostAdd({ text: 'after' }, { network: net, signer: author })
+    expect((await node.submit(live.bytes)).status).toBe(201)
+    expect(toHex((await lp.read()).subarray())).toBe(toHex(live.bytes))
   })
 
   it('survives hostile streams: a malformed filter, a submit reset mid-answer', async () => {

@@ -4,8 +4,15 @@ import { demoCommand } from './commands/demo.ts'
 import { genesisCommand } from './commands/genesis.ts'
 import { keygenCommand } from './commands/keygen.ts'
 import { nodeCommand } from './commands/node.ts'
-import { postCommand, replyCommand } from './commands/post.ts'
+import { feedCommand, profileCommand, threadCommand } from './commands/read-commands.ts'
 import { syncCommand } from './commands/sync.ts'
+import {
+  followCommand,
+  likeCommand,
+  postCommand,
+  replyCommand,
+  unfollowCommand,
+} from './commands/write-commands.ts'
 
 /** Builds the `freebird` program; one file per command under commands/. */
 export function createProgram(): Command {
@@ -17,6 +24,12 @@ export function createProgram(): Command {
     .addCommand(keygenCommand())
     .addCommand(postCommand())
     .addCommand(replyCommand())
+    .addCommand(likeCommand())
+    .addCommand(followCommand())
+    .addCommand(unfollowCommand())
+    .addCommand(profileCommand())
+    .addCommand(feedCommand())
+    .addCommand(threadCommand())
     .addCommand(syncCommand())
     .addCommand(demoCommand())
     .showHelpAfterError()
