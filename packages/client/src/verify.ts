@@ -22,7 +22,13 @@ export function parseId(id: string): Uint8Array {
  * Checks one envelope a node answered: it decodes on this network, its id is
  * computed here from its bytes, and its signature verifies (the protocol's
  * reference rule, noble: the same in browsers). Anything else is the node's
- * lie, reported with the node.
+ * lie, reported with the node. Every read action runs it on every message.
+ *
+ * @example
+ * ```ts
+ * const message = verifyEnvelope('my-node', bytes, parseNetworkId(networkHex))
+ * console.log(toHex(message.id), message.data.type)
+ * ```
  */
 export function verifyEnvelope(
   node: string,

@@ -18,7 +18,16 @@ const PROTOCOL = /^\/freebird\/([0-9a-f]{32})\/query\/1\.0\.0$/
  * A node reached over libp2p (TCP in Node, WebSockets in browsers) as a
  * transport, speaking the light-client protocols of PROTOCOL.md §13.3–13.5.
  * The network comes from the protocols the node announces (identify). All
- * transports of one client share `host`.
+ * transports of one client share `host`. `createClient` makes one for
+ * each multiaddr it is given; build one yourself to bring your own host.
+ *
+ * @example
+ * ```ts
+ * const host = createLibp2p({ transports: [tcp()], connectionEncrypters: [noise()],
+ *   streamMuxers: [yamux()], services: { identify: identify({ runOnConnectionOpen: false }) } })
+ * const node = libp2pTransport('/ip4/127.0.0.1/tcp/7878/p2p/12D3Koo...', () => host)
+ * const client = createClient({ nodes: [node], signer })
+ * ```
  */
 export function libp2pTransport(address: string, host: () => Promise<ClientHost>): NodeTransport {
   let ma: Multiaddr
