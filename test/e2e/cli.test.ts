@@ -66,6 +66,35 @@ describe('the freebird CLI against a node process', () => {
     expect(thread.replies.map((r) => r.id)).toEqual([replyId])
   })
 
+  it('client commands over libp2p and HTTP: follow, like, profile, feed and thread, with --json', async () => {
+    const n = node as NodeProcess
+    const libp2p = n.multiaddrs[0] as string
+    const writerKey = join(dir, 'writer.key')
+    const readerKey = join(dir, 'reader.key')
+    const writer = await run('keygen', '--out', writerKey)
+    const reader = await run('keygen', '--out', readerKey)
+    const nodes = ['--node', libp2p, '--node', n.url]
+    const id = await run('post', '--key', writerKey, ...nodes, 'from the client CLI')
+    const posted = JSON.parse(
+      await run('reply', '--key', readerKey, ...nodes, '--json', id, 'a reply'),
+    )
+    expect(posted.stored.sort()).toEqual([libp2p, n.url].sort())
+    await run('like', '--key', readerKey, ...nodes, id)
+    await run('follow', '--key', readerKey, ...nodes, writer)
+    await run('profile', '--key', writerKey, ...nodes, '--name', 'Writer')
+
+    const feed = JSON.parse(await run('feed', '--key', readerKey, ...nodes, '--json'))
+    expect(feed.posts.map((p: { text: string }) => p.text)).toEqual(['from the client CLI'])
+    expect(feed.withheld).toEqual([])
+    expect(await run('feed', '--key', readerKey, '--node', libp2p)).toContain('from the client CLI')
+    const thread = JSON.parse(await run('thread', ...nodes, '--json', id))
+    expect(thread.post.author).toBe(writer)
+    expect(thread.replies.map((r: { author: string }) => r.author)).toEqual([reader])
+    expect(await run('profile', writer, '--node', libp2p)).toContain('name: Writer')
+    await run('unfollow', '--key', readerKey, ...nodes, writer)
+    expect(JSON.parse(await run('feed', '--key', readerKey, ...nodes, '--json')).posts).toEqual([])
+  })
+
   it('refuses to start, in one line and promptly, on a port or data dir already in use', async () => {
     const port = new URL((node as NodeProcess).url).port
     const busyPort = await run(
