@@ -160,7 +160,7 @@ export function createContext(options: ClientOptions, makeHost: HostFactory): Cl
       network = undefined
       const started = host
       host = undefined
-      if (started) await (await started.catch(() => undefined))?.stop()
+      if (started) await (await started.catch(() => undefined))?.libp2p.stop()
     },
   }
 }

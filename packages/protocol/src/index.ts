@@ -56,6 +56,7 @@ export {
   encodeEnvelope,
   encodeMessageData,
 } from './message/codec.ts'
+export { type MessageFilter, matchesFilter } from './message/filter.ts'
 export { computeMessageId, MESSAGE_ID_TAG } from './message/id.ts'
 export { type MessageJson, messageBytesFromJson, messageToJson } from './message/json.ts'
 export type {

@@ -79,7 +79,9 @@ export async function createHost(o: HostOptions) {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery: o.bootstrap.length > 0 ? [bootstrap({ list: o.bootstrap, timeout: 100 })] : [],
-    connectionManager: { maxConnections: 300 },
+    // Light clients connect too, many from one address behind a NAT: libp2p's
+    // default of 5 new inbound connections a second per address would reset them.
+    connectionManager: { maxConnections: 300, inboundConnectionThreshold: 100 },
     ...(o.connectionGater ? { connectionGater: o.connectionGater } : {}),
     metrics: prometheusMetrics({
       registry: o.registry,

@@ -1,14 +1,11 @@
 import type { EventEmitter } from 'node:events'
-import { equalBytes, type Message, toHex } from '@freebird/protocol'
+import { type Message, type MessageFilter, matchesFilter, toHex } from '@freebird/protocol'
 import type { MessageStore } from '../store/message-store.ts'
 import { QueryError } from './errors.ts'
 import { asFields, bytesField, timeField } from './fields.ts'
 
 /** What a subscriber asks for (PROTOCOL.md §13.5); absent keys match everything. */
-export interface Filter {
-  authors?: Uint8Array[]
-  types?: string[]
-  parent?: Uint8Array
+export interface Filter extends MessageFilter {
   /** Replay stored matches with a timestamp of at least this (ms) before the live ones. */
   since?: number
 }
@@ -47,17 +44,6 @@ export function parseFilter(value: unknown): Filter {
   return filter
 }
 
-export function matches(filter: Filter, m: Message): boolean {
-  return (
-    (!filter.authors || filter.authors.some((a) => equalBytes(a, m.data.author))) &&
-    (!filter.types || filter.types.includes(m.data.type)) &&
-    (!filter.parent ||
-      (m.data.type === 'post.add' &&
-        !!m.data.body.parent &&
-        equalBytes(m.data.body.parent, filter.parent)))
-  )
-}
-
 /**
  * Matching messages: first the stored ones since `filter.since` (oldest
  * first), then each newly stored one, until `signal` aborts or the
@@ -75,7 +61,7 @@ export async function* subscription(
   let overflow = false
   let wake: (() => void) | undefined
   const onStored = (m: Message) => {
-    if (!matches(filter, m)) return
+    if (!matchesFilter(filter, m)) return
     if (backlog.length >= MAX_BACKLOG) overflow = true
     else backlog.push(m)
     wake?.()
@@ -92,7 +78,7 @@ export async function* subscription(
         for (const bytes of await store.getMessages(chunk)) {
           if (!bytes) continue
           const m = store.decode(bytes)
-          if (!matches(filter, m)) continue
+          if (!matchesFilter(filter, m)) continue
           replayed.add(toHex(m.id))
           yield m
         }

@@ -1,4 +1,10 @@
-import { equalBytes, type Message, type MessageType, toHex } from '@freebird/protocol'
+import {
+  equalBytes,
+  type Message,
+  type MessageType,
+  matchesFilter,
+  toHex,
+} from '@freebird/protocol'
 import type { ClientContext, NodeFault } from '../context.ts'
 import { ClientError } from '../errors.ts'
 import { authorized } from '../signers.ts'
@@ -77,14 +83,6 @@ export function subscribe(ctx: ClientContext, args: SubscribeArgs): Subscription
   // Delivery is serialized: a delegated message waits for its signer check without reordering.
   let delivery = Promise.resolve()
 
-  const matches = (m: Message) =>
-    (!base.authors || base.authors.some((a) => equalBytes(a, m.data.author))) &&
-    (!base.types || base.types.includes(m.data.type)) &&
-    (!base.parent ||
-      (m.data.type === 'post.add' &&
-        !!m.data.body.parent &&
-        equalBytes(m.data.body.parent, base.parent)))
-
   const remember = (m: Message) => {
     seen.set(toHex(m.id), m.data.timestamp)
     newest = Math.max(newest, m.data.timestamp)
@@ -106,7 +104,7 @@ export function subscribe(ctx: ClientContext, args: SubscribeArgs): Subscription
       let m: Message
       try {
         m = verifyEnvelope(node.name, bytes, network)
-        if (!matches(m))
+        if (!matchesFilter(base, m))
           throw new ClientError(
             'client.node_lied',
             `${node.name} sent a message the filter excludes`,

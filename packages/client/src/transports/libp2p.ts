@@ -1,14 +1,22 @@
 import { decodeCanonical, encodeCanonical } from '@freebird/protocol'
 import type { Identify } from '@libp2p/identify'
 import type { Libp2p, Stream } from '@libp2p/interface'
-import { lpStream } from '@libp2p/utils'
-import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
+import type { lpStream } from '@libp2p/utils'
+import type { Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { ClientError } from '../errors.ts'
 import { messagesOf, submitAnswerOf } from './http.ts'
 import type { NodeTransport } from './types.ts'
 
-/** The client's own libp2p host: dials only, never listens. */
-export type ClientHost = Libp2p<{ identify: Identify }>
+/**
+ * The client's own libp2p host (dials only, never listens) with the two
+ * helpers the transport needs. They come together from one dynamic import,
+ * so a page that only talks HTTP loads none of libp2p.
+ */
+export interface ClientHost {
+  libp2p: Libp2p<{ identify: Identify }>
+  multiaddr: typeof multiaddr
+  lpStream: typeof lpStream
+}
 
 /** Largest answer frame (PROTOCOL.md §13.4). */
 const MAX_FRAME = 4 * 1024 * 1024
@@ -30,13 +38,17 @@ const PROTOCOL = /^\/freebird\/([0-9a-f]{32})\/query\/1\.0\.0$/
  * ```
  */
 export function libp2pTransport(address: string, host: () => Promise<ClientHost>): NodeTransport {
-  let ma: Multiaddr
-  try {
-    ma = multiaddr(address)
-  } catch (error) {
-    throw new ClientError('client.invalid_request', `not a multiaddr: ${address}`, {
-      cause: error,
-    })
+  let ma: Multiaddr | undefined
+  const connect = async () => {
+    const h = await host()
+    try {
+      ma ??= h.multiaddr(address)
+    } catch (error) {
+      throw new ClientError('client.invalid_request', `not a multiaddr: ${address}`, {
+        cause: error,
+      })
+    }
+    return { h, ma }
   }
   const unavailable = (error: unknown) =>
     error instanceof ClientError
@@ -48,9 +60,12 @@ export function libp2pTransport(address: string, host: () => Promise<ClientHost>
   let network: Promise<string> | undefined
 
   const learnNetwork = async (signal?: AbortSignal): Promise<string> => {
-    const h = await host()
-    const connection = await h.dial(ma, signal ? { signal } : {})
-    const { protocols } = await h.services.identify.identify(connection, signal ? { signal } : {})
+    const { h, ma } = await connect()
+    const connection = await h.libp2p.dial(ma, signal ? { signal } : {})
+    const { protocols } = await h.libp2p.services.identify.identify(
+      connection,
+      signal ? { signal } : {},
+    )
     for (const p of protocols) {
       const match = PROTOCOL.exec(p)
       if (match?.[1]) return match[1]
@@ -68,8 +83,9 @@ export function libp2pTransport(address: string, host: () => Promise<ClientHost>
   }
   const open = async (name: string, signal?: AbortSignal) => {
     const protocol = `/freebird/${await networkOf(signal)}/${name}/1.0.0`
-    const stream: Stream = await (await host()).dialProtocol(ma, protocol, signal ? { signal } : {})
-    return { stream, lp: lpStream(stream, { maxDataLength: MAX_FRAME }) }
+    const { h, ma } = await connect()
+    const stream: Stream = await h.libp2p.dialProtocol(ma, protocol, signal ? { signal } : {})
+    return { stream, lp: h.lpStream(stream, { maxDataLength: MAX_FRAME }) }
   }
   const options = (signal?: AbortSignal) => (signal ? { signal } : {})
 

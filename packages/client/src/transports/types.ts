@@ -1,3 +1,5 @@
+import type { MessageFilter } from '@freebird/protocol'
+
 /**
  * A query a node answers with envelopes (PROTOCOL.md §13.4). Byte fields are
  * raw ids and account keys; the client verifies every envelope it gets back.
@@ -14,10 +16,7 @@ export type Query =
   | { q: 'feed'; account: Uint8Array; limit?: number; before?: number }
 
 /** Which newly stored messages a subscription receives (PROTOCOL.md §13.5). */
-export interface SubscribeFilter {
-  authors?: Uint8Array[]
-  types?: string[]
-  parent?: Uint8Array
+export interface SubscribeFilter extends MessageFilter {
   /** Replay stored matches with a timestamp of at least this (ms) first. */
   since?: number
 }
