@@ -3,6 +3,9 @@ import type { ClientContext, NodeFault, WithheldReport } from './context.ts'
 import type { Answer } from './read.ts'
 import { fault } from './read.ts'
 
+/** Disputes checked per read; beyond, the node is just reported. */
+const MAX_DISPUTES = 32
+
 /**
  * Merges the winning messages several nodes served, one per conflict key,
  * with the protocol's merge rules (PROTOCOL.md §10.2). A node that served a
@@ -10,15 +13,23 @@ import { fault } from './read.ts'
  * served nothing for a key another node has is withholding. Returns the
  * winners.
  */
-export function mergeWinners(
+export async function mergeWinners(
   ctx: ClientContext,
   answers: Answer<Message[]>[],
   faults: NodeFault[],
   withheld: WithheldReport[],
   /** When a node's answer was cut at its limit, it need not hold every key. */
   complete: (answer: Answer<Message[]>) => boolean = () => true,
-): Message[] {
+  /**
+   * Asked when a node left out a winner another served: resolves true when
+   * that node proves the winner superseded (a message the answer's shape
+   * leaves out, such as an unfollow). The winner is then dropped and the
+   * nodes that served it are stale; otherwise the node withheld it.
+   */
+  explain?: (node: Answer<Message[]>['node'], winner: Message) => Promise<boolean>,
+): Promise<Message[]> {
   const winners = new Map<string, Message>()
+  let disputes = 0
   for (const { value } of answers) {
     for (const m of value) {
       const key = conflictKey(m)
@@ -43,6 +54,22 @@ export function mergeWinners(
         )
         lacking.push(toHex(winner.id))
       } else if (complete(answer)) {
+        if (explain && disputes++ < MAX_DISPUTES && (await explain(answer.node, winner))) {
+          winners.delete(key)
+          for (const other of answers) {
+            if (other.value.includes(winner)) {
+              const n = other.node.name
+              fault(
+                ctx,
+                faults,
+                n,
+                'client.node_stale',
+                `${n} served superseded ${toHex(winner.id)}`,
+              )
+            }
+          }
+          continue
+        }
         lacking.push(toHex(winner.id))
       }
     }

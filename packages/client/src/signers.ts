@@ -44,7 +44,7 @@ export async function signerMessages(
     return messages
   })
   faults.push(...outcome.faults)
-  const merged = mergeWinners(ctx, outcome.answers, faults, withheld)
+  const merged = await mergeWinners(ctx, outcome.answers, faults, withheld)
   ctx.signerCache.set(hex, { at: Date.now(), messages: merged })
   return merged
 }

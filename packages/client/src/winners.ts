@@ -12,6 +12,8 @@ export interface WinnersSpec {
   misfit: (m: Message) => string | undefined
   /** The most a node sends: a shorter answer is the node's whole set. */
   limit?: number
+  /** See mergeWinners: whether a node that left a winner out can show it superseded. */
+  explain?: (node: NodeTransport, winner: Message) => Promise<boolean>
 }
 
 export interface Winners {
@@ -50,8 +52,13 @@ export async function readWinners(ctx: ClientContext, spec: WinnersSpec): Promis
     value: a.value.filter((m) => ok.has(m)),
   }))
   const limit = spec.limit
-  const winners = mergeWinners(ctx, answers, faults, withheld, (a) =>
-    limit === undefined ? true : a.value.length < limit,
+  const winners = await mergeWinners(
+    ctx,
+    answers,
+    faults,
+    withheld,
+    (a) => (limit === undefined ? true : a.value.length < limit),
+    spec.explain,
   )
   return { winners, withheld, faults }
 }

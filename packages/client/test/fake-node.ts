@@ -152,9 +152,16 @@ export function fakeNode(
   }
   const visiblePosts = (w: Message[]) =>
     w.filter((m): m is Message<'post.add'> => m.data.type === 'post.add')
-  const page = (list: Message[], limit = 50, before?: number) =>
+  const page = (list: Message[], limit = 50, before?: number, beforeId?: Uint8Array) =>
     list
-      .filter((m) => before === undefined || m.data.timestamp < before)
+      .filter(
+        (m) =>
+          before === undefined ||
+          m.data.timestamp < before ||
+          (beforeId !== undefined &&
+            m.data.timestamp === before &&
+            compareBytes(m.id, beforeId) < 0),
+      )
       .sort(newestFirst)
       .slice(0, limit)
 
@@ -180,6 +187,7 @@ export function fakeNode(
           visiblePosts(w).filter((m) => equalBytes(m.data.author, query.author)),
           query.limit,
           query.before,
+          query.beforeId,
         )
       case 'feed': {
         const followed = w.flatMap((m) =>
@@ -191,6 +199,7 @@ export function fakeNode(
           visiblePosts(w).filter((m) => followed.includes(toHex(m.data.author))),
           query.limit,
           query.before,
+          query.beforeId,
         )
       }
       case 'profile':

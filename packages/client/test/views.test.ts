@@ -170,12 +170,7 @@ describe('getFollowers', () => {
     expect(faultsOf(view.faults)).toEqual([['liar', 'client.node_lied']])
   })
 
-  // BUG (src/actions/get-followers.ts, lines 34-41, with the node's `followers` answer, PROTOCOL.md
-  // §13.4): a `followers` answer holds only winning follow.add messages, and the client refuses
-  // anything else as a lie, so it cannot tell a node that missed an unfollow from one that
-  // withholds a follow: the stale follower is shown and the up-to-date node is blamed for
-  // withholding it. (`following` answers carry follow.remove winners for exactly this reason.)
-  it.fails('drops a follower whose unfollow another node has, reporting the stale node', async () => {
+  it('drops a follower whose unfollow another node has, reporting the stale node', async () => {
     const client = createClient({
       nodes: [
         fakeNode('stale', [carolFollowsBob]),

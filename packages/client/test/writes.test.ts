@@ -146,18 +146,12 @@ describe('writes', () => {
       () => client.addSigner({ key: 'abc' }),
     ]
     for (const write of writes) {
-      // An async wrapper: some actions throw synchronously (see the next test).
-      expect((await errorOf((async () => write())())).code).toBe('client.invalid_request')
+      expect((await errorOf(write())).code).toBe('client.invalid_request')
     }
     expect(nodes.every((n) => n.submitted.length === 0)).toBe(true)
   })
 
-  // BUG (src/actions/follow.ts:15,28, post.ts:24-25, remove.ts:16, react.ts:23,38,
-  // signers.ts:37,59): these actions are plain functions returning a Promise, and parse their
-  // arguments (accountArg / idArg / keyArg) before calling the async signAndSubmit, so a bad
-  // argument throws synchronously instead of rejecting: `client.follow(x).catch(handle)` never
-  // reaches `handle`, and the exception escapes to the caller of `follow`.
-  it.fails('rejects (does not throw) on a bad argument', async () => {
+  it('rejects (does not throw) on a bad argument', async () => {
     const client = createClient({ nodes: [fakeNode('A')], network: NETWORK, signer: alice })
     let promise: Promise<unknown> | undefined
     expect(() => {

@@ -1,10 +1,17 @@
-import { PROFILE_FIELD_LIMITS } from '@freebird/protocol'
+import { compareBytes, PROFILE_FIELD_LIMITS } from '@freebird/protocol'
 import { followKey, profileKey, signerKey } from '../store/keys.ts'
 import type { MessageStore } from '../store/message-store.ts'
 import { QueryError } from './errors.ts'
-import { asFields, bytesField, limitField, MAX_LIMIT, timeField } from './fields.ts'
+import { asFields, bytesField, type Fields, limitField, MAX_LIMIT, timeField } from './fields.ts'
 
 const NONE = new Uint8Array(0)
+
+/** `beforeId`: with `before`, pages by (timestamp, id), so posts sharing a millisecond are not skipped. */
+function cursorId(q: Fields): Uint8Array | undefined {
+  if (q.beforeId === undefined) return undefined
+  if (q.before === undefined) throw new QueryError('query.invalid', '"beforeId" needs "before"')
+  return bytesField(q, 'beforeId', 32)
+}
 
 /**
  * Answers one light-client query (PROTOCOL.md §13.4) with envelopes only: the
@@ -20,7 +27,12 @@ export async function answerQuery(store: MessageStore, query: unknown): Promise<
       return bytes ? [bytes] : []
     }
     case 'posts':
-      return store.postsBy(bytesField(q, 'author', 32), limitField(q, 50), timeField(q, 'before'))
+      return store.postsBy(
+        bytesField(q, 'author', 32),
+        limitField(q, 50),
+        timeField(q, 'before'),
+        cursorId(q),
+      )
     case 'thread': {
       const id = bytesField(q, 'id', 32)
       const root = await store.getMessage(id)
@@ -60,13 +72,17 @@ export async function answerQuery(store: MessageStore, query: unknown): Promise<
       const account = bytesField(q, 'account', 32)
       const limit = limitField(q, 50)
       const before = timeField(q, 'before')
+      const beforeId = cursorId(q)
       const lists = await Promise.all(
-        (await store.followingOf(account, MAX_LIMIT)).map((a) => store.postsBy(a, limit, before)),
+        (await store.followingOf(account, MAX_LIMIT)).map((a) =>
+          store.postsBy(a, limit, before, beforeId),
+        ),
       )
+      // Newest first by (timestamp, id): the order a (before, beforeId) cursor pages through.
       return lists
         .flat()
-        .map((bytes) => ({ bytes, t: store.decode(bytes).data.timestamp }))
-        .sort((a, b) => b.t - a.t)
+        .map((bytes) => ({ bytes, m: store.decode(bytes) }))
+        .sort((a, b) => b.m.data.timestamp - a.m.data.timestamp || compareBytes(b.m.id, a.m.id))
         .slice(0, limit)
         .map((x) => x.bytes)
     }

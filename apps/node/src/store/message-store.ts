@@ -382,9 +382,17 @@ export class MessageStore {
     return out
   }
 
-  /** Posts of an author, newest first. */
-  async postsBy(author: Uint8Array, limit: number, before?: number): Promise<Uint8Array[]> {
-    const ids = await this.#idsUnder(this.#subs.posts, author, limit, before)
+  /**
+   * Posts of an author, newest first: those before `before` (ms), or, with
+   * `beforeId`, before the post (before, beforeId) in (timestamp, id) order.
+   */
+  async postsBy(
+    author: Uint8Array,
+    limit: number,
+    before?: number,
+    beforeId?: Uint8Array,
+  ): Promise<Uint8Array[]> {
+    const ids = await this.#idsUnder(this.#subs.posts, author, limit, before, beforeId)
     return this.#bytesOf(ids)
   }
 
@@ -468,8 +476,10 @@ export class MessageStore {
     prefix: Uint8Array,
     limit: number,
     before?: number,
+    beforeId?: Uint8Array,
   ): Promise<Uint8Array[]> {
-    const lt = before === undefined ? prefixEnd(prefix) : concat(prefix, u64(before))
+    const lt =
+      before === undefined ? prefixEnd(prefix) : concat(prefix, u64(before), beforeId ?? EMPTY)
     const ids: Uint8Array[] = []
     for await (const row of sub.keys({ gte: prefix, lt, reverse: true, limit })) {
       ids.push(row.subarray(prefix.length + 8))

@@ -11,7 +11,7 @@ import type { SubmitResult } from './submit.ts'
  * await client.follow('fb1...')
  * ```
  */
-export function follow(ctx: ClientContext, account: string): Promise<SubmitResult> {
+export async function follow(ctx: ClientContext, account: string): Promise<SubmitResult> {
   const target = accountArg(account)
   return signAndSubmit(ctx, (options) => buildFollowAdd({ target }, options))
 }
@@ -24,7 +24,7 @@ export function follow(ctx: ClientContext, account: string): Promise<SubmitResul
  * await client.unfollow('fb1...')
  * ```
  */
-export function unfollow(ctx: ClientContext, account: string): Promise<SubmitResult> {
+export async function unfollow(ctx: ClientContext, account: string): Promise<SubmitResult> {
   const target = accountArg(account)
   return signAndSubmit(ctx, (options) => buildFollowRemove({ target }, options))
 }

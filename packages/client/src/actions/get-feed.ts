@@ -1,4 +1,11 @@
-import { compareBytes, formatAccount, fromHex, ID_BYTES, toHex } from '@freebird/protocol'
+import {
+  compareBytes,
+  formatAccount,
+  fromHex,
+  ID_BYTES,
+  type Message,
+  toHex,
+} from '@freebird/protocol'
 import type { ClientContext, NodeFault, WithheldReport } from '../context.ts'
 import { ClientError } from '../errors.ts'
 import { newestFirst, type PostView, readPostList, toPostView } from '../posts.ts'
@@ -35,6 +42,10 @@ function parseCursor(cursor: string): { timestamp: number; id: Uint8Array } {
     })
   }
 }
+
+const olderThan = (m: Message, c: { timestamp: number; id: Uint8Array }) =>
+  m.data.timestamp < c.timestamp ||
+  (m.data.timestamp === c.timestamp && compareBytes(m.id, c.id) < 0)
 
 /**
  * One page of an account's feed: posts of the accounts it follows, newest
@@ -76,25 +87,22 @@ export async function getFeed(ctx: ClientContext, args: GetFeedArgs = {}): Promi
           q: 'feed',
           account,
           limit,
-          // Inclusive of the cursor's millisecond: posts that share it are not skipped.
-          ...(after ? { before: after.timestamp + 1 } : {}),
+          // Strictly after the cursor's post in (timestamp, id) order: none skipped, none twice.
+          ...(after ? { before: after.timestamp, beforeId: after.id } : {}),
         },
         signal,
       ),
-    misfit: async (m) =>
-      (await followed).has(toHex(m.data.author))
+    misfit: async (m) => {
+      if (after && !olderThan(m, after)) return 'a post not older than the cursor'
+      return (await followed).has(toHex(m.data.author))
         ? undefined
-        : `a post of ${formatAccount(m.data.author)}, not followed`,
+        : `a post of ${formatAccount(m.data.author)}, not followed`
+    },
     limit,
     order: newestFirst,
   })
   const view = await follows
-  const posts = list.posts.filter(
-    (m) =>
-      !after ||
-      m.data.timestamp < after.timestamp ||
-      (m.data.timestamp === after.timestamp && compareBytes(m.id, after.id) < 0),
-  )
+  const posts = list.posts
   const last = posts[posts.length - 1]
   return {
     posts: posts.map(toPostView),

@@ -1,5 +1,7 @@
-import { equalBytes, formatAccount, type Message } from '@freebird/protocol'
+import { equalBytes, formatAccount, type Message, messageWins } from '@freebird/protocol'
 import type { ClientContext, NodeFault, WithheldReport } from '../context.ts'
+import { authorized } from '../signers.ts'
+import { verifyAll } from '../verify.ts'
 import { readWinners } from '../winners.ts'
 import { accountArg } from './sign.ts'
 
@@ -39,6 +41,30 @@ export async function getFollowers(
           ? undefined
           : 'a follow of another account',
     limit: LIMIT,
+    // A node that leaves a follower out may hold the follower's later unfollow,
+    // which the followers answer cannot carry: ask it for the follower's follows.
+    explain: async (node, winner) => {
+      try {
+        const follows = verifyAll(
+          node.name,
+          await node.query(
+            { q: 'following', author: winner.data.author, limit: LIMIT },
+            AbortSignal.timeout(ctx.timeoutMs),
+          ),
+          await ctx.network(),
+        ).filter(
+          (m) =>
+            m.data.type === 'follow.remove' &&
+            equalBytes(m.data.author, winner.data.author) &&
+            equalBytes(m.data.body.target, target) &&
+            messageWins(m, winner),
+        )
+        if (follows.length === 0) return false
+        return (await authorized(ctx, [{ node: node.name, messages: follows }], [], [])).size > 0
+      } catch {
+        return false
+      }
+    },
   })
   const messages = view.winners as Message<'follow.add'>[]
   return {

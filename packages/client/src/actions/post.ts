@@ -20,7 +20,7 @@ export interface PostArgs {
  * const { id, stored } = await client.post({ text: 'hello, Freebird' })
  * ```
  */
-export function post(ctx: ClientContext, args: PostArgs): Promise<SubmitResult> {
+export async function post(ctx: ClientContext, args: PostArgs): Promise<SubmitResult> {
   const parent = args.parent === undefined ? undefined : idArg(args.parent)
   const mentions = args.mentions?.map(accountArg)
   return signAndSubmit(ctx, (options) =>

@@ -19,7 +19,7 @@ export interface ReactArgs {
  * await client.react({ target: postId, kind: 'repost' })
  * ```
  */
-export function react(ctx: ClientContext, args: ReactArgs): Promise<SubmitResult> {
+export async function react(ctx: ClientContext, args: ReactArgs): Promise<SubmitResult> {
   const target = idArg(args.target)
   return signAndSubmit(ctx, (options) =>
     buildReactionAdd({ target, kind: args.kind ?? 'like' }, options),
@@ -34,7 +34,7 @@ export function react(ctx: ClientContext, args: ReactArgs): Promise<SubmitResult
  * await client.unreact({ target: postId })
  * ```
  */
-export function unreact(ctx: ClientContext, args: ReactArgs): Promise<SubmitResult> {
+export async function unreact(ctx: ClientContext, args: ReactArgs): Promise<SubmitResult> {
   const target = idArg(args.target)
   return signAndSubmit(ctx, (options) =>
     buildReactionRemove({ target, kind: args.kind ?? 'like' }, options),

@@ -12,7 +12,7 @@ import type { SubmitResult } from './submit.ts'
  * await client.remove(postId)
  * ```
  */
-export function remove(ctx: ClientContext, postId: string): Promise<SubmitResult> {
+export async function remove(ctx: ClientContext, postId: string): Promise<SubmitResult> {
   const target = idArg(postId)
   return signAndSubmit(ctx, (options) => buildPostRemove({ target }, options))
 }

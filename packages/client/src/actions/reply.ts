@@ -17,6 +17,6 @@ export interface ReplyArgs {
  * await client.reply({ parent: postId, text: 'agreed' })
  * ```
  */
-export function reply(ctx: ClientContext, args: ReplyArgs): Promise<SubmitResult> {
+export async function reply(ctx: ClientContext, args: ReplyArgs): Promise<SubmitResult> {
   return post(ctx, args)
 }

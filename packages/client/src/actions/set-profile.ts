@@ -11,7 +11,7 @@ import type { SubmitResult } from './submit.ts'
  * await client.setProfile({ field: 'name', value: 'Ada' })
  * ```
  */
-export function setProfile(
+export async function setProfile(
   ctx: ClientContext,
   args: { field: ProfileField; value: string },
 ): Promise<SubmitResult> {

@@ -33,7 +33,7 @@ function keyArg(key: string): Uint8Array {
  * const appClient = createClient({ nodes, signer: createSigner(app.secretKey), account: root.account })
  * ```
  */
-export function addSigner(ctx: ClientContext, args: AddSignerArgs): Promise<SubmitResult> {
+export async function addSigner(ctx: ClientContext, args: AddSignerArgs): Promise<SubmitResult> {
   const key = keyArg(args.key)
   return signAndSubmit(ctx, (options) =>
     buildSignerAdd(
@@ -55,7 +55,7 @@ export function addSigner(ctx: ClientContext, args: AddSignerArgs): Promise<Subm
  * await root.removeSigner(toHex(app.publicKey))
  * ```
  */
-export function removeSigner(ctx: ClientContext, key: string): Promise<SubmitResult> {
+export async function removeSigner(ctx: ClientContext, key: string): Promise<SubmitResult> {
   const k = keyArg(key)
   return signAndSubmit(ctx, (options) => buildSignerRemove({ key: k }, options))
 }

@@ -115,17 +115,23 @@ export function subscribe(ctx: ClientContext, args: SubscribeArgs): Subscription
         lied.abort()
         return
       }
-      delivery = delivery.then(async () => {
-        const id = toHex(m.id)
-        if (seen.has(id) || closed.signal.aborted) return
-        if (!equalBytes(m.signer, m.data.author)) {
-          const faults: NodeFault[] = []
-          const ok = await authorized(ctx, [{ node: node.name, messages: [m] }], faults, [])
-          if (ok.size === 0 || seen.has(id)) return
-        }
-        remember(m)
-        args.onMessage(m)
-      })
+      delivery = delivery
+        .then(async () => {
+          const id = toHex(m.id)
+          if (seen.has(id) || closed.signal.aborted) return
+          if (!equalBytes(m.signer, m.data.author)) {
+            const faults: NodeFault[] = []
+            const ok = await authorized(ctx, [{ node: node.name, messages: [m] }], faults, [])
+            if (ok.size === 0 || seen.has(id)) return
+          }
+          remember(m)
+          try {
+            args.onMessage(m)
+          } catch {
+            // The app's handler failing on one message must not end delivery of the rest.
+          }
+        })
+        .catch(report)
     }
     const filter = { ...base, ...(since !== undefined ? { since } : {}) }
     try {

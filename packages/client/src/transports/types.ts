@@ -6,14 +6,14 @@ import type { MessageFilter } from '@freebird/protocol'
  */
 export type Query =
   | { q: 'message'; id: Uint8Array }
-  | { q: 'posts'; author: Uint8Array; limit?: number; before?: number }
+  | { q: 'posts'; author: Uint8Array; limit?: number; before?: number; beforeId?: Uint8Array }
   | { q: 'thread'; id: Uint8Array; limit?: number }
   | { q: 'profile'; author: Uint8Array }
   | { q: 'following'; author: Uint8Array; limit?: number }
   | { q: 'followers'; account: Uint8Array; limit?: number }
   | { q: 'signers'; author: Uint8Array }
   | { q: 'removal'; author: Uint8Array; id: Uint8Array }
-  | { q: 'feed'; account: Uint8Array; limit?: number; before?: number }
+  | { q: 'feed'; account: Uint8Array; limit?: number; before?: number; beforeId?: Uint8Array }
 
 /** Which newly stored messages a subscription receives (PROTOCOL.md §13.5). */
 export interface SubscribeFilter extends MessageFilter {
