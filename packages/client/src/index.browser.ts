@@ -5,7 +5,6 @@
 
 import { type Client, createClientWith } from './client.ts'
 import type { ClientOptions } from './context.ts'
-import { createBrowserHost } from './transports/host.browser.ts'
 
 export * from './exports.ts'
 
@@ -22,5 +21,8 @@ export * from './exports.ts'
  * ```
  */
 export function createClient(options: ClientOptions): Client {
-  return createClientWith(options, createBrowserHost)
+  // libp2p loads with the host, on first use: a client of HTTP nodes never loads it.
+  return createClientWith(options, () =>
+    import('./transports/host.browser.ts').then((m) => m.createBrowserHost()),
+  )
 }

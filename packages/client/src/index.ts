@@ -9,7 +9,6 @@
 
 import { type Client, createClientWith } from './client.ts'
 import type { ClientOptions } from './context.ts'
-import { createNodeHost } from './transports/host.node.ts'
 
 export * from './exports.ts'
 
@@ -34,5 +33,8 @@ export * from './exports.ts'
  * ```
  */
 export function createClient(options: ClientOptions): Client {
-  return createClientWith(options, createNodeHost)
+  // libp2p loads with the host, on first use: a client of HTTP nodes never loads it.
+  return createClientWith(options, () =>
+    import('./transports/host.node.ts').then((m) => m.createNodeHost()),
+  )
 }

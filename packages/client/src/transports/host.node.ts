@@ -1,29 +1,19 @@
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify } from '@libp2p/identify'
+import { tcp } from '@libp2p/tcp'
+import { lpStream } from '@libp2p/utils'
+import { webSockets } from '@libp2p/websockets'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createLibp2p } from 'libp2p'
 import type { ClientHost } from './libp2p.ts'
 
 /**
  * The libp2p host of a client in Node: TCP and WebSockets, noise, yamux,
- * identify. Loaded on first use, so a client of HTTP nodes never loads libp2p.
+ * identify. index.ts imports this module dynamically, on first use, so a
+ * client of HTTP nodes never loads libp2p.
  */
 export async function createNodeHost(): Promise<ClientHost> {
-  const [
-    { createLibp2p },
-    { tcp },
-    { webSockets },
-    { noise },
-    { yamux },
-    { identify },
-    { lpStream },
-    { multiaddr },
-  ] = await Promise.all([
-    import('libp2p'),
-    import('@libp2p/tcp'),
-    import('@libp2p/websockets'),
-    import('@chainsafe/libp2p-noise'),
-    import('@chainsafe/libp2p-yamux'),
-    import('@libp2p/identify'),
-    import('@libp2p/utils'),
-    import('@multiformats/multiaddr'),
-  ])
   const libp2p = await createLibp2p({
     transports: [tcp(), webSockets()],
     connectionEncrypters: [noise()],
