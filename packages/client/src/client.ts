@@ -21,25 +21,54 @@ import {
   type HostFactory,
 } from './context.ts'
 
-/** A light client: every write is signed here, every read verified here. */
+/**
+ * A light client: every write is signed here, every read verified here.
+ * Each method is one action (src/actions/); reads return their data with
+ * `withheld` and `faults`.
+ *
+ * @example
+ * ```ts
+ * const client = createClient({ nodes, signer })
+ * await client.follow('fb1...')
+ * const { posts, next } = await client.getFeed({ limit: 20 })
+ * const sub = client.subscribe({ types: ['post.add'], onMessage: (m) => render(m) })
+ * ```
+ */
 export interface Client {
   readonly context: ClientContext
+  /** Signs a post and submits it to every node. */
   post(args: PostArgs): Promise<SubmitResult>
+  /** Signs a reply to a post and submits it. */
   reply(args: ReplyArgs): Promise<SubmitResult>
+  /** Removes one of the account's posts, for good. */
   remove(postId: string): Promise<SubmitResult>
+  /** Likes (or reposts) a post. */
   react(args: ReactArgs): Promise<SubmitResult>
+  /** Takes a reaction back. */
   unreact(args: ReactArgs): Promise<SubmitResult>
+  /** Follows an account. */
   follow(account: string): Promise<SubmitResult>
+  /** Stops following an account. */
   unfollow(account: string): Promise<SubmitResult>
+  /** Sets one profile field. */
   setProfile(args: { field: ProfileField; value: string }): Promise<SubmitResult>
+  /** Authorizes an app key for this account (root key only). */
   addSigner(args: AddSignerArgs): Promise<SubmitResult>
+  /** Revokes an app key and everything it signed (root key only). */
   removeSigner(key: string): Promise<SubmitResult>
+  /** One message by id, verified, with whether its post was removed. */
   getPost(id: string): Promise<GetPostResult>
+  /** A post and its direct replies, merged across nodes. */
   getThread(id: string, options?: { limit?: number }): Promise<GetThreadResult>
+  /** A page of the posts of the accounts an account follows, newest first. */
   getFeed(args?: GetFeedArgs): Promise<FeedPage>
+  /** An account's profile fields, rebuilt from verified messages. */
   getProfile(account: string): Promise<GetProfileResult>
+  /** Whom an account follows. */
   getFollowing(account: string): Promise<GetFollowingResult>
+  /** Who follows an account. */
   getFollowers(account: string): Promise<GetFollowersResult>
+  /** A live, verified stream of new messages that survives reconnects. */
   subscribe(args: SubscribeArgs): Subscription
   /** Closes connections (the libp2p host, when multiaddrs were given). */
   close(): Promise<void>
