@@ -85,18 +85,35 @@ export async function readPostList(ctx: ClientContext, spec: PostListSpec): Prom
     value: a.value.filter((m) => ok.has(m)),
   }))
   const merged = new Map<string, Message<'post.add'>>()
-  for (const a of answers) for (const m of a.value) merged.set(toHex(m.id), m)
+  const idsOf = new Map<Answer<Message<'post.add'>[]>, Set<string>>()
+  for (const a of answers) {
+    const ids = new Set<string>()
+    for (const m of a.value) {
+      const id = toHex(m.id)
+      ids.add(id)
+      merged.set(id, m)
+    }
+    idsOf.set(a, ids)
+  }
 
+  // A full answer covers what sorts at or before its last post; a shorter one, everything.
+  const lastOf = new Map(
+    answers.map((a) => [
+      a,
+      a.value.length < spec.limit
+        ? undefined
+        : a.value.reduce((x, y) => (spec.order(x, y) > 0 ? x : y)),
+    ]),
+  )
   const covers = (a: Answer<Message<'post.add'>[]>, m: Message) => {
-    if (a.value.length < spec.limit) return true
-    const last = a.value.reduce((x, y) => (spec.order(x, y) > 0 ? x : y))
-    return spec.order(m, last) <= 0
+    const last = lastOf.get(a)
+    return !last || spec.order(m, last) <= 0
   }
   let disputes = 0
   const removed = new Set<string>()
   const lacking = new Map<string, string[]>()
   for (const [id, m] of merged) {
-    const servers = answers.filter((a) => a.value.some((x) => toHex(x.id) === id))
+    const servers = answers.filter((a) => idsOf.get(a)?.has(id))
     for (const a of answers) {
       if (servers.includes(a) || !covers(a, m)) continue
       if (!removed.has(id) && disputes++ < MAX_DISPUTES && (await removalFrom(ctx, a.node, m))) {
