@@ -108,6 +108,17 @@ describe('the freebird CLI against a node process', () => {
     ).catch((e) => e)
     expect(busyPort.code).toBe(1)
     expect(busyPort.stderr.trim()).toMatch(/^freebird: .*\(node\.address_in_use\)$/)
+    const busyLibp2p = await run(
+      'node',
+      '--data',
+      join(dir, 'other'),
+      '--listen',
+      (node as NodeProcess).multiaddrs[0]?.replace(/\/p2p\/.*/, '') as string,
+      '--http',
+      '127.0.0.1:0',
+    ).catch((e) => e)
+    expect(busyLibp2p.code).toBe(1)
+    expect(busyLibp2p.stderr.trim()).toMatch(/^freebird: [^\n]*\(node\.address_in_use\)$/)
     const busyData = await run(
       'node',
       '--data',

@@ -28,9 +28,22 @@ async function startNode(config: NodeConfig, log: Logger): Promise<FreebirdNode>
   } catch (error) {
     // Whatever did start (worker threads, libp2p, LevelDB) must not keep the process up.
     await node?.stop().catch(() => {})
-    const e = error as { code?: string; cause?: { code?: string }; message?: string }
-    if (e.code === 'EADDRINUSE') {
-      throw new CliError('node.address_in_use', `a listen address is already in use: ${e.message}`)
+    const e = error as {
+      name?: string
+      code?: string
+      cause?: { code?: string }
+      message?: string
+    }
+    // The HTTP server fails with EADDRINUSE itself; libp2p wraps it in one error for all addresses.
+    if (e.code === 'EADDRINUSE' || e.message?.includes('EADDRINUSE')) {
+      const busy = /address already in use [^\s]+/.exec(e.message ?? '')?.[0] ?? e.message
+      throw new CliError('node.address_in_use', `a listen address is already in use: ${busy}`)
+    }
+    if (e.name === 'UnsupportedListenAddressesError') {
+      throw new CliError(
+        'node.listen_failed',
+        e.message?.replaceAll(/\s+/g, ' ') ?? 'cannot listen',
+      )
     }
     if (e.code === 'LEVEL_DATABASE_NOT_OPEN' || e.cause?.code === 'LEVEL_LOCKED') {
       throw new CliError(
