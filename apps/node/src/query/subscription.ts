@@ -15,6 +15,31 @@ export const MAX_BACKLOG = 10_000
 /** Stored messages one replay may scan: a `since` far in the past cannot make the node read everything. */
 const MAX_REPLAY_SCAN = 200_000
 
+/** Replays one store serves at once: old `since` values from many subscribers must not swamp it. */
+const MAX_REPLAYS = 4
+const replaying = new WeakMap<MessageStore, { running: number; waiting: (() => void)[] }>()
+
+async function replaySlot(store: MessageStore, signal: AbortSignal): Promise<() => void> {
+  let gate = replaying.get(store)
+  if (!gate) {
+    gate = { running: 0, waiting: [] }
+    replaying.set(store, gate)
+  }
+  const g = gate
+  while (g.running >= MAX_REPLAYS && !signal.aborted) {
+    await new Promise<void>((resolve) => {
+      g.waiting.push(resolve)
+      signal.addEventListener('abort', () => resolve(), { once: true })
+    })
+  }
+  g.running++
+  return () => {
+    g.running--
+    // Every waiter re-checks: one that gave up (aborted) must not swallow the wake-up.
+    for (const wake of g.waiting.splice(0)) wake()
+  }
+}
+
 /** A filter frame, checked: a peer's malformed filter must fail its stream, not the node. */
 export function parseFilter(value: unknown): Filter {
   const f = asFields(value, 'filter')
@@ -72,16 +97,21 @@ export async function* subscription(
   try {
     const replayed = new Set<string>()
     if (filter.since !== undefined) {
-      const ids = await store.idsSince(filter.since, MAX_REPLAY_SCAN)
-      for (let i = 0; i < ids.length && !signal.aborted; i += 1024) {
-        const chunk = ids.slice(i, i + 1024)
-        for (const bytes of await store.getMessages(chunk)) {
-          if (!bytes) continue
-          const m = store.decode(bytes)
-          if (!matchesFilter(filter, m)) continue
-          replayed.add(toHex(m.id))
-          yield m
+      const release = await replaySlot(store, signal)
+      try {
+        const ids = await store.idsSince(filter.since, MAX_REPLAY_SCAN)
+        for (let i = 0; i < ids.length && !signal.aborted; i += 1024) {
+          const chunk = ids.slice(i, i + 1024)
+          for (const bytes of await store.getMessages(chunk)) {
+            if (!bytes) continue
+            const m = store.decode(bytes)
+            if (!matchesFilter(filter, m)) continue
+            replayed.add(toHex(m.id))
+            yield m
+          }
         }
+      } finally {
+        release()
       }
     }
     while (!signal.aborted && !overflow) {
