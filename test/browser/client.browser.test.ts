@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import {
   fromHex,
@@ -8,11 +7,11 @@ import {
   validateMessage,
 } from '@freebird/protocol'
 import { build, type Metafile } from 'esbuild'
-import { type Browser, chromium } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { NodeProcess } from '../e2e/harness.ts'
+import { launchChromium } from './chromium.ts'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const entry = fileURLToPath(new URL('./client-in-browser.ts', import.meta.url))
 
 describe('@freebird/client in a real browser (headless Chromium) against a node process', () => {
@@ -39,30 +38,13 @@ describe('@freebird/client in a real browser (headless Chromium) against a node 
     })
     bundle = out.outputFiles[0]?.text ?? ''
     metafile = out.metafile
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `no Chromium at ${CHROMIUM}: run scripts/ensure-chromium.sh or set CHROMIUM_PATH`,
-      )
-    }
     // The harness listens on TCP only (its --listen replaces the node's default
     // TCP + WebSockets); a second --listen adds a WebSockets address for the browser.
     node = await new NodeProcess().start(['--listen', '/ip4/127.0.0.1/tcp/0/ws'])
     const found = node.multiaddrs.find((a) => a.includes('/ws/'))
     if (!found) throw new Error(`the node reports no /ws multiaddr: ${node.multiaddrs.join(' ')}`)
     ws = found
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // Quiet, offline Chromium: this machine has no network beyond its package registries.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
+    browser = await launchChromium()
   })
   afterAll(async () => {
     await browser?.close()

@@ -1,13 +1,12 @@
-import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import invalid from '@freebird/protocol/vectors/invalid.json' with { type: 'json' }
 import messages from '@freebird/protocol/vectors/messages.json' with { type: 'json' }
 import state from '@freebird/protocol/vectors/state.json' with { type: 'json' }
 import { build } from 'esbuild'
-import { type Browser, chromium } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from './chromium.ts'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const entry = fileURLToPath(new URL('./protocol-in-browser.ts', import.meta.url))
 
 describe('@freebird/protocol in a real browser (headless Chromium)', () => {
@@ -26,24 +25,7 @@ describe('@freebird/protocol in a real browser (headless Chromium)', () => {
       logLevel: 'silent',
     })
     bundle = out.outputFiles[0]?.text ?? ''
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `no Chromium at ${CHROMIUM}: run scripts/ensure-chromium.sh or set CHROMIUM_PATH`,
-      )
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // Quiet, offline Chromium: this machine has no network beyond its package registries.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
+    browser = await launchChromium()
   })
   afterAll(async () => {
     await browser?.close()

@@ -1,4 +1,5 @@
-import { type Message, parseAccount, parseNetworkId, type Signer } from '@freebird/protocol'
+import { type Message, parseNetworkId, type Signer } from '@freebird/protocol'
+import { accountArg } from './args.ts'
 import { ClientError } from './errors.ts'
 import { httpTransport } from './transports/http.ts'
 import { type ClientHost, libp2pTransport } from './transports/libp2p.ts'
@@ -102,17 +103,7 @@ export function createContext(options: ClientOptions, makeHost: HostFactory): Cl
   let network: Promise<Uint8Array> | undefined = options.network
     ? Promise.resolve(parseNetworkId(options.network))
     : undefined
-  const account = options.account
-    ? (() => {
-        try {
-          return parseAccount(options.account)
-        } catch (error) {
-          throw new ClientError('client.invalid_request', `not an account: ${options.account}`, {
-            cause: error,
-          })
-        }
-      })()
-    : options.signer?.publicKey
+  const account = options.account ? accountArg(options.account) : options.signer?.publicKey
   return {
     nodes,
     signer: options.signer,

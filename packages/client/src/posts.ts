@@ -1,39 +1,25 @@
-import { compareBytes, equalBytes, formatAccount, type Message, toHex } from '@freebird/protocol'
+import {
+  compareBytes,
+  equalBytes,
+  type Message,
+  type PostView as ProtocolPostView,
+  postView,
+  toHex,
+} from '@freebird/protocol'
 import type { ClientContext, NodeFault, WithheldReport } from './context.ts'
-import { type Answer, fault, noAnswer, readFrom } from './read.ts'
+import { type Answer, fault } from './read.ts'
 import { authorized } from './signers.ts'
 import type { NodeTransport } from './transports/types.ts'
-import { misplaced, verifyAll } from './verify.ts'
+import { readVerified } from './verified-read.ts'
+import { verifyAll } from './verify.ts'
 
-/** A post as an app shows it, built from its verified message. */
-export interface PostView {
-  /** Message id (hex). */
-  id: string
-  /** Author account (`fb1...`). */
-  author: string
-  /** Milliseconds since the epoch, as the author signed it. */
-  timestamp: number
-  text: string
-  /** Id (hex) of the post this replies to. */
-  parent?: string
-  /** Accounts (`fb1...`) mentioned. */
-  mentions?: string[]
+/** A post as an app shows it (the protocol's post view), with the verified message it came from. */
+export interface PostView extends ProtocolPostView {
   /** The verified message the view was built from. */
   message: Message<'post.add'>
 }
 
-export function toPostView(m: Message<'post.add'>): PostView {
-  const b = m.data.body
-  return {
-    id: toHex(m.id),
-    author: formatAccount(m.data.author),
-    timestamp: m.data.timestamp,
-    text: b.text,
-    ...(b.parent ? { parent: toHex(b.parent) } : {}),
-    ...(b.mentions ? { mentions: b.mentions.map(formatAccount) } : {}),
-    message: m,
-  }
-}
+export const toPostView = (m: Message<'post.add'>): PostView => ({ ...postView(m), message: m })
 
 /** Newest first: (timestamp, id) descending. */
 export const newestFirst = (a: Message, b: Message) =>
@@ -65,25 +51,11 @@ const MAX_DISPUTES = 32
  * node withheld it.
  */
 export async function readPostList(ctx: ClientContext, spec: PostListSpec): Promise<PostList> {
-  const network = await ctx.network()
-  const outcome = await readFrom(ctx, async (node, signal) => {
-    const messages = verifyAll(node.name, await spec.ask(node, signal), network)
-    for (const m of messages) {
-      const why =
-        m.data.type === 'post.add' ? await spec.misfit?.(m as Message<'post.add'>) : m.data.type
-      if (why) throw misplaced(node.name, `a message that is not in this list (${why})`)
-    }
-    return messages as Message<'post.add'>[]
-  })
-  if (outcome.answers.length === 0) throw noAnswer(outcome)
-  const faults = [...outcome.faults]
-  const withheld: WithheldReport[] = []
-  const served = outcome.answers.map((a) => ({ node: a.node.name, messages: a.value }))
-  const ok = await authorized(ctx, served, faults, withheld)
-  const answers: Answer<Message<'post.add'>[]>[] = outcome.answers.map((a) => ({
-    node: a.node,
-    value: a.value.filter((m) => ok.has(m)),
-  }))
+  const { answers, faults, withheld } = await readVerified<Message<'post.add'>>(
+    ctx,
+    spec.ask,
+    (m) => (m.data.type === 'post.add' ? spec.misfit?.(m as Message<'post.add'>) : m.data.type),
+  )
   const merged = new Map<string, Message<'post.add'>>()
   const idsOf = new Map<Answer<Message<'post.add'>[]>, Set<string>>()
   for (const a of answers) {
@@ -146,7 +118,7 @@ export async function readPostList(ctx: ClientContext, spec: PostListSpec): Prom
 }
 
 /** Whether `node` holds a verified, authorized removal of post `m` by its author. */
-async function removalFrom(
+export async function removalFrom(
   ctx: ClientContext,
   node: NodeTransport,
   m: Message<'post.add'>,

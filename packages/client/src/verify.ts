@@ -1,22 +1,11 @@
 import {
   decodeMessage,
   equalBytes,
-  fromHex,
   hasValidSignature,
-  ID_BYTES,
   type Message,
   ValidationError,
 } from '@freebird/protocol'
 import { ClientError } from './errors.ts'
-
-/** A message id from its hex form, or `client.invalid_request`. */
-export function parseId(id: string): Uint8Array {
-  try {
-    return fromHex(id, ID_BYTES)
-  } catch (error) {
-    throw new ClientError('client.invalid_request', `not a message id: ${id}`, { cause: error })
-  }
-}
 
 /**
  * Checks one envelope a node answered: it decodes on this network, its id is

@@ -1,10 +1,8 @@
 import type { Message } from '@freebird/protocol'
 import type { ClientContext, NodeFault, WithheldReport } from './context.ts'
 import { mergeWinners } from './merge.ts'
-import { type Answer, noAnswer, readFrom } from './read.ts'
-import { authorized } from './signers.ts'
 import type { NodeTransport } from './transports/types.ts'
-import { misplaced, verifyAll } from './verify.ts'
+import { readVerified } from './verified-read.ts'
 
 export interface WinnersSpec {
   ask: (node: NodeTransport, signal: AbortSignal) => Promise<Uint8Array[]>
@@ -29,28 +27,7 @@ export interface Winners {
  * node whose winner another node's message beats is reported stale.
  */
 export async function readWinners(ctx: ClientContext, spec: WinnersSpec): Promise<Winners> {
-  const network = await ctx.network()
-  const outcome = await readFrom(ctx, async (node, signal) => {
-    const messages = verifyAll(node.name, await spec.ask(node, signal), network)
-    for (const m of messages) {
-      const why = spec.misfit(m)
-      if (why) throw misplaced(node.name, `a message that does not answer the question (${why})`)
-    }
-    return messages
-  })
-  if (outcome.answers.length === 0) throw noAnswer(outcome)
-  const faults = [...outcome.faults]
-  const withheld: WithheldReport[] = []
-  const ok = await authorized(
-    ctx,
-    outcome.answers.map((a) => ({ node: a.node.name, messages: a.value })),
-    faults,
-    withheld,
-  )
-  const answers: Answer<Message[]>[] = outcome.answers.map((a) => ({
-    node: a.node,
-    value: a.value.filter((m) => ok.has(m)),
-  }))
+  const { answers, faults, withheld } = await readVerified(ctx, spec.ask, spec.misfit)
   const limit = spec.limit
   const winners = await mergeWinners(
     ctx,

@@ -107,7 +107,7 @@ export {
   messageWins,
   winnerOf,
 } from './state/rules.ts'
-export { reduceMessages, SocialState } from './state/social-state.ts'
+export { postView, reduceMessages, SocialState } from './state/social-state.ts'
 export type { PostView, SignerView, SocialView } from './state/view.ts'
 export {
   compareItems,

@@ -1,6 +1,7 @@
 import { buildFollowAdd, buildFollowRemove } from '@freebird/protocol'
+import { accountArg } from '../args.ts'
 import type { ClientContext } from '../context.ts'
-import { accountArg, signAndSubmit } from './sign.ts'
+import { signAndSubmit } from './sign.ts'
 import type { SubmitResult } from './submit.ts'
 
 /**

@@ -6,11 +6,11 @@ import {
   type Message,
   toHex,
 } from '@freebird/protocol'
+import { accountArg } from '../args.ts'
 import type { ClientContext, NodeFault, WithheldReport } from '../context.ts'
 import { ClientError } from '../errors.ts'
 import { newestFirst, type PostView, readPostList, toPostView } from '../posts.ts'
 import { followWinners } from './get-following.ts'
-import { accountArg } from './sign.ts'
 
 export interface GetFeedArgs {
   /** Whose feed (`fb1...`); default the client's account. */

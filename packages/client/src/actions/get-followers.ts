@@ -1,9 +1,9 @@
 import { equalBytes, formatAccount, type Message, messageWins } from '@freebird/protocol'
+import { accountArg } from '../args.ts'
 import type { ClientContext, NodeFault, WithheldReport } from '../context.ts'
 import { authorized } from '../signers.ts'
 import { verifyAll } from '../verify.ts'
 import { readWinners } from '../winners.ts'
-import { accountArg } from './sign.ts'
 
 export interface GetFollowersResult {
   account: string

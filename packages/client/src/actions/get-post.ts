@@ -1,11 +1,11 @@
-import { equalBytes, type Message, toHex } from '@freebird/protocol'
+import { type Message, toHex } from '@freebird/protocol'
+import { idArg } from '../args.ts'
 import type { ClientContext, NodeFault, WithheldReport } from '../context.ts'
 import { ClientError } from '../errors.ts'
-import { type PostView, toPostView } from '../posts.ts'
+import { type PostView, removalFrom, toPostView } from '../posts.ts'
 import { noAnswer, readFrom } from '../read.ts'
 import { authorized } from '../signers.ts'
-import { verifyAll, verifyEnvelope } from '../verify.ts'
-import { idArg } from './sign.ts'
+import { verifyEnvelope } from '../verify.ts'
 
 export interface GetPostResult {
   /** The verified message. */
@@ -56,29 +56,9 @@ export async function getPost(ctx: ClientContext, id: string): Promise<GetPostRe
   let removed = false
   if (found.data.type === 'post.add') {
     // Any node that answered may hold the author's removal; one verified removal decides.
-    const removals = await Promise.all(
-      outcome.answers.map(async (a) => {
-        try {
-          const list = verifyAll(
-            a.node.name,
-            await a.node.query(
-              { q: 'removal', author: found.data.author, id: wanted },
-              AbortSignal.timeout(ctx.timeoutMs),
-            ),
-            network,
-          ).filter(
-            (r) =>
-              r.data.type === 'post.remove' &&
-              equalBytes(r.data.author, found.data.author) &&
-              equalBytes((r as Message<'post.remove'>).data.body.target, wanted),
-          )
-          return { node: a.node.name, messages: list }
-        } catch {
-          return { node: a.node.name, messages: [] }
-        }
-      }),
-    )
-    removed = (await authorized(ctx, removals, faults, withheld)).size > 0
+    const post = found as Message<'post.add'>
+    const held = await Promise.all(outcome.answers.map((a) => removalFrom(ctx, a.node, post)))
+    removed = held.some(Boolean)
   }
   const missing = outcome.answers.filter((a) => !a.value).map((a) => a.node.name)
   if (!removed) {

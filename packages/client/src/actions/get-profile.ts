@@ -1,7 +1,7 @@
 import { equalBytes, formatAccount, type Message, type ProfileField } from '@freebird/protocol'
+import { accountArg } from '../args.ts'
 import type { ClientContext, NodeFault, WithheldReport } from '../context.ts'
 import { readWinners } from '../winners.ts'
-import { accountArg } from './sign.ts'
 
 export interface GetProfileResult {
   account: string

@@ -1,8 +1,8 @@
 import { compareBytes, equalBytes, type Message } from '@freebird/protocol'
+import { idArg } from '../args.ts'
 import type { ClientContext, NodeFault, WithheldReport } from '../context.ts'
 import { ClientError } from '../errors.ts'
 import { type PostView, readPostList, toPostView } from '../posts.ts'
-import { idArg } from './sign.ts'
 
 export interface GetThreadResult {
   post: PostView

@@ -1,6 +1,7 @@
 import { buildPostAdd } from '@freebird/protocol'
+import { accountArg, idArg } from '../args.ts'
 import type { ClientContext } from '../context.ts'
-import { accountArg, idArg, signAndSubmit } from './sign.ts'
+import { signAndSubmit } from './sign.ts'
 import type { SubmitResult } from './submit.ts'
 
 export interface PostArgs {

@@ -1,6 +1,7 @@
 import { buildPostRemove } from '@freebird/protocol'
+import { idArg } from '../args.ts'
 import type { ClientContext } from '../context.ts'
-import { idArg, signAndSubmit } from './sign.ts'
+import { signAndSubmit } from './sign.ts'
 import type { SubmitResult } from './submit.ts'
 
 /**

@@ -1,10 +1,4 @@
-import {
-  type BuildOptions,
-  fromHex,
-  ID_BYTES,
-  type Message,
-  parseAccount,
-} from '@freebird/protocol'
+import type { BuildOptions, Message } from '@freebird/protocol'
 import type { ClientContext } from '../context.ts'
 import { ClientError } from '../errors.ts'
 import { type SubmitResult, submitMessage } from './submit.ts'
@@ -28,22 +22,4 @@ export async function signAndSubmit(
     throw new ClientError('client.invalid_request', (error as Error).message, { cause: error })
   }
   return submitMessage(ctx, message)
-}
-
-/** A message id argument (hex), or `client.invalid_request`. */
-export function idArg(id: string): Uint8Array {
-  try {
-    return fromHex(id, ID_BYTES)
-  } catch (error) {
-    throw new ClientError('client.invalid_request', `not a message id: ${id}`, { cause: error })
-  }
-}
-
-/** An account argument (`fb1...`), or `client.invalid_request`. */
-export function accountArg(account: string): Uint8Array {
-  try {
-    return parseAccount(account)
-  } catch (error) {
-    throw new ClientError('client.invalid_request', `not an account: ${account}`, { cause: error })
-  }
 }

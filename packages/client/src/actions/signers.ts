@@ -1,6 +1,6 @@
-import { buildSignerAdd, buildSignerRemove, fromHex, type SignerScope } from '@freebird/protocol'
+import { buildSignerAdd, buildSignerRemove, type SignerScope } from '@freebird/protocol'
+import { keyArg } from '../args.ts'
 import type { ClientContext } from '../context.ts'
-import { ClientError } from '../errors.ts'
 import { signAndSubmit } from './sign.ts'
 import type { SubmitResult } from './submit.ts'
 
@@ -14,14 +14,6 @@ export interface AddSignerArgs {
 }
 
 const YEAR_MS = 365 * 24 * 3600 * 1000
-
-function keyArg(key: string): Uint8Array {
-  try {
-    return fromHex(key, 32)
-  } catch (error) {
-    throw new ClientError('client.invalid_request', `not a public key: ${key}`, { cause: error })
-  }
-}
 
 /**
  * Authorizes an app key to sign for this account (root key only).

@@ -5,12 +5,12 @@ import {
   matchesFilter,
   toHex,
 } from '@freebird/protocol'
+import { accountArg, idArg } from '../args.ts'
 import type { ClientContext, NodeFault } from '../context.ts'
 import { ClientError } from '../errors.ts'
 import { authorized } from '../signers.ts'
 import type { NodeTransport, SubscribeFilter } from '../transports/types.ts'
 import { verifyEnvelope } from '../verify.ts'
-import { accountArg, idArg } from './sign.ts'
 
 export interface SubscribeArgs {
   /** Only messages of these accounts (`fb1...`). */

@@ -153,7 +153,8 @@ export function reduceMessages(messages: Iterable<Message>): SocialView {
   return state.view()
 }
 
-function postView(m: Message<'post.add'>): PostView {
+/** The view of one post: ids in hex, accounts in `fb1…` form (PROTOCOL.md §10.4). */
+export function postView(m: Message<'post.add'>): PostView {
   const b = m.data.body
   const view: PostView = {
     id: toHex(m.id),
