@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { CliError } from './cli-error.ts'
 import { demoCommand } from './commands/demo.ts'
+import { devnetCommand } from './commands/devnet.ts'
 import { genesisCommand } from './commands/genesis.ts'
 import { keygenCommand } from './commands/keygen.ts'
 import { nodeCommand } from './commands/node.ts'
@@ -21,6 +22,7 @@ export function createProgram(): Command {
     .version('0.1.0')
     .addCommand(nodeCommand())
     .addCommand(genesisCommand())
+    .addCommand(devnetCommand())
     .addCommand(keygenCommand())
     .addCommand(postCommand())
     .addCommand(replyCommand())

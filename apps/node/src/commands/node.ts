@@ -135,8 +135,16 @@ export function nodeCommand(): Command {
             resolve()
           })
         }
-        process.once('SIGINT', () => stop('SIGINT'))
-        process.once('SIGTERM', () => stop('SIGTERM'))
+        // SIGHUP: the terminal it ran in closed.
+        for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+          process.once(signal, () => stop(signal))
+        }
+        // Started with an IPC channel (by `freebird devnet`): the channel is the
+        // parent's lifeline. It closes when the parent dies, even by SIGKILL.
+        if (process.channel) {
+          process.channel.unref()
+          process.once('disconnect', () => stop('parent exited'))
+        }
       })
     })
 }
