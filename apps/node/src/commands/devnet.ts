@@ -45,6 +45,11 @@ export function devnetCommand(): Command {
       const json = flags.json === true
       const emit = (event: Record<string, unknown>) =>
         process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`)
+      // Handled from the start: a Ctrl-C while the nodes start still stops them cleanly.
+      const signalled = new Promise<string>((resolve) => {
+        for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+          process.once(signal, () => resolve(signal))
+      })
       if (json) emit({ event: 'starting', dir: flags.dir })
       else process.stdout.write(`starting the devnet in ${flags.dir} ...\n`)
       const devnet = await startDevnet({
@@ -58,7 +63,7 @@ export function devnetCommand(): Command {
       })
       if (json) emit({ event: 'ready', ...devnet.record })
       else process.stdout.write(`${renderIntro(devnet.record, devnet.dir)}\n`)
-      await watch(devnet, json, emit)
+      await watch(devnet, json, emit, signalled)
     })
 }
 
@@ -67,6 +72,7 @@ async function watch(
   devnet: Devnet,
   json: boolean,
   emit: (event: Record<string, unknown>) => void,
+  signalled: Promise<string>,
 ): Promise<void> {
   const tracker = new StatusTracker(devnet.syncIntervalMs)
   // log-update draws nothing on a terminal that reports no width.
@@ -97,17 +103,12 @@ async function watch(
   }
   const timer = setInterval(() => void tick().catch(() => {}), 1_000)
   await tick()
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      clearInterval(timer)
-      if (live) logUpdate.done()
-      if (json) emit({ event: 'stopping', signal })
-      else process.stdout.write(`${signal}: stopping ${devnet.nodes.length} nodes ...\n`)
-      devnet.stop().then(resolve, resolve)
-    }
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
-      process.once(signal, () => stop(signal))
-  })
+  const signal = await signalled
+  clearInterval(timer)
+  if (live) logUpdate.done()
+  if (json) emit({ event: 'stopping', signal })
+  else process.stdout.write(`${signal}: stopping ${devnet.nodes.length} nodes ...\n`)
+  await devnet.stop()
   if (json) emit({ event: 'stopped' })
   else process.stdout.write('devnet stopped\n')
 }
