@@ -27,7 +27,7 @@ export async function lyingNode(
       headers: { 'content-type': req.headers['content-type'] ?? 'application/octet-stream' },
       ...(body.length > 0 ? { body } : {}),
     })
-    let answer = new Uint8Array(await upstream.arrayBuffer())
+    let answer: Uint8Array = new Uint8Array(await upstream.arrayBuffer())
     if (req.url === '/v1/query' && upstream.ok) {
       const query = decodeCanonical(new Uint8Array(body), 'query') as Query
       const { messages } = decodeCanonical(answer, 'answer') as { messages: Uint8Array[] }
