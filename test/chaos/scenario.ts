@@ -13,6 +13,8 @@ export interface Episode {
   written: number
   /** From the end of the fault (writes paused) to one stateRoot on every node. */
   convergedMs: number
+  /** From the repair (restart or heal; writes went on a little longer) to one stateRoot. */
+  sinceRepairMs: number
 }
 
 export interface ChaosOptions {
@@ -39,19 +41,21 @@ export async function runChaos(
   const episodes: Episode[] = []
 
   /** Runs a fault with writes going on, then pauses the writes and times convergence. */
-  const episode = async (fault: string, inject: () => Promise<void>) => {
+  const episode = async (fault: string, inject: () => Promise<number>) => {
     const before = workload.acked.messages.size
     workload.resume(o.rate)
-    await inject()
+    const repairedAt = await inject()
     await workload.pause()
     const written = workload.acked.messages.size - before
     const convergedMs = await devnet.waitConverged({ timeoutMs: 90_000 })
-    episodes.push({ fault, written, convergedMs })
+    const sinceRepairMs = Date.now() - repairedAt
+    episodes.push({ fault, written, convergedMs, sinceRepairMs })
     o.log(
-      `${at()} ${fault}: ${written} messages acknowledged meanwhile; one stateRoot ${convergedMs} ms after the writes stopped`,
+      `${at()} ${fault}: ${written} messages acknowledged meanwhile; one stateRoot ${convergedMs} ms after the writes stopped (${sinceRepairMs} ms after the repair)`,
     )
   }
 
+  /** Returns when the node was started again. */
   const killRestart = async (node: DevnetNode) => {
     const pid = node.pid
     await node.kill()
@@ -60,14 +64,16 @@ export async function runChaos(
     const t = Date.now()
     await node.start()
     o.log(`${at()} restarted ${node.name} (pid ${node.pid}, healthy in ${Date.now() - t} ms)`)
+    return t
   }
 
   for (let i = 0; i < o.kills; i++) {
     const node = pick(devnet.nodes)
     await episode(`kill/restart ${node.name}`, async () => {
       await sleep(o.downMs)
-      await killRestart(node)
+      const restarted = await killRestart(node)
       await sleep(o.downMs)
+      return restarted
     })
   }
 
@@ -81,8 +87,10 @@ export async function runChaos(
     await sleep(o.partitionMs / 2)
     await killRestart(pick(devnet.nodes))
     await sleep(o.partitionMs / 2)
+    const healed = Date.now()
     await devnet.heal()
     o.log(`${at()} healed the partition`)
+    return healed
   })
 
   const wiped = pick(devnet.nodes)
@@ -94,6 +102,7 @@ export async function runChaos(
     await wiped.restart({ wipe: true })
     o.log(`${at()} restarted ${wiped.name} empty (healthy in ${Date.now() - t} ms)`)
     await sleep(o.downMs)
+    return t
   })
   return episodes
 }

@@ -67,3 +67,33 @@ export async function resurrectedOn(node: DevnetNode, acked: Acked): Promise<str
   })
   return ids.filter((_, i) => present[i])
 }
+
+/**
+ * Everything that must hold once a devnet converged after chaos: one
+ * stateRoot, one social state, every acknowledged message on every node and
+ * no removed post anywhere. Returns what is wrong (nothing, when all holds).
+ */
+export async function endStateProblems(nodes: DevnetNode[], acked: Acked): Promise<string[]> {
+  const problems: string[] = []
+  const infos = await Promise.all(nodes.map((n) => n.info()))
+  if (new Set(infos.map((i) => i.stateRoot)).size !== 1)
+    problems.push(`stateRoots differ: ${infos.map((i) => i.stateRoot.slice(0, 8)).join(' ')}`)
+  const states = await Promise.all(nodes.map((n) => socialState(n, acked)))
+  nodes.forEach((n, i) => {
+    if (states[i] !== states[0])
+      problems.push(`${n.name} answers another social state than ${nodes[0]?.name}`)
+  })
+  for (const node of nodes) {
+    const missing = await missingOn(node, acked)
+    if (missing.length > 0)
+      problems.push(
+        `${node.name} lacks ${missing.length} acknowledged messages: ${missing.slice(0, 3).join(', ')}`,
+      )
+    const back = await resurrectedOn(node, acked)
+    if (back.length > 0)
+      problems.push(
+        `${node.name} serves ${back.length} removed posts: ${back.slice(0, 3).join(', ')}`,
+      )
+  }
+  return problems
+}
