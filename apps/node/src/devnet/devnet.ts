@@ -253,6 +253,11 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       `${dir} holds a network of ${record.nodes.length} nodes and ${record.accounts.length} accounts; use --reset for a new one`,
     )
   }
+  // Nodes of a devnet that was just killed stop by themselves; give them a moment.
+  const leftover = (record?.nodes ?? []).map((n) => n.pid)
+  for (const end = Date.now() + 10_000; leftover.some(alive) && Date.now() < end; ) {
+    await new Promise((r) => setTimeout(r, 100))
+  }
   const ports = await choosePorts(options, nodeCount, record)
   await checkFree(ports)
   const syncIntervalMs = options.syncIntervalMs ?? record?.syncIntervalMs ?? 5_000
