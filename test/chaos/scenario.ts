@@ -83,7 +83,21 @@ export async function runChaos(
   const names = (side: DevnetNode[]) => side.map((n) => n.name).join(',')
   await episode(`partition {${names(left)}} | {${names(right)}}`, async () => {
     await devnet.partition([left, right])
-    o.log(`${at()} split the network: {${names(left)}} | {${names(right)}}`)
+    // Split means no node keeps a connection across: each sees at most its own side.
+    const splitAt = Date.now()
+    for (;;) {
+      const infos = await Promise.all(devnet.nodes.map((n) => n.info()))
+      const across = infos.some((info, i) => {
+        const side = left.includes(devnet.nodes[i] as DevnetNode) ? left : right
+        return info.peers > side.length - 1
+      })
+      if (!across) break
+      if (Date.now() - splitAt > 15_000) throw new Error('the partition did not split the network')
+      await sleep(50)
+    }
+    o.log(
+      `${at()} split the network: {${names(left)}} | {${names(right)}} (apart in ${Date.now() - splitAt} ms)`,
+    )
     await sleep(o.partitionMs / 2)
     await killRestart(pick(devnet.nodes))
     await sleep(o.partitionMs / 2)

@@ -101,7 +101,17 @@ async function watch(
     alerted = Boolean(status.alert)
     ticks++
   }
-  const timer = setInterval(() => void tick().catch(() => {}), 1_000)
+  let busy = false
+  const timer = setInterval(() => {
+    // A slow sample (a node under load answers late) is not stacked on by the next.
+    if (busy) return
+    busy = true
+    tick()
+      .catch(() => {})
+      .finally(() => {
+        busy = false
+      })
+  }, 1_000)
   await tick()
   const signal = await signalled
   clearInterval(timer)

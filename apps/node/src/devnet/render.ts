@@ -61,7 +61,7 @@ export function renderIntro(record: DevnetRecord, dir: string): string {
     ...record.accounts.map((a) => `  ${a.account}  ${a.balance} base units  key ${a.keyFile}`),
     ...(record.accounts.length > 0 ? [''] : []),
     `  genesis ${record.genesisFile}; everything above is in ${dir}/devnet.json`,
-    `  try: pnpm freebird post --key ${record.accounts[0]?.keyFile ?? 'KEY'} --node ${record.nodes[0]?.http} "hello devnet"`,
+    `  try: npm run freebird -- post --key ${record.accounts[0]?.keyFile ?? 'KEY'} --node ${record.nodes[0]?.http} "hello devnet"`,
     '  Ctrl-C stops every node.',
     '',
   ].join('\n')
