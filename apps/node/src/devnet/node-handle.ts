@@ -130,7 +130,13 @@ export class DevnetNode {
       })
     })
     this.#o.onChange(this)
-    await Promise.race([early, this.#healthy(timeoutMs)])
+    try {
+      await Promise.race([early, this.#healthy(timeoutMs)])
+    } catch (error) {
+      // Never leave a half-started process behind.
+      await this.kill()
+      throw error
+    }
     // A restarted node forgets its deny list; the devnet remembers it.
     if (this.#deny.length > 0) await this.#putDeny(this.#deny)
   }
