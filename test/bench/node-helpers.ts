@@ -293,6 +293,56 @@ export async function postAll(
   return { statuses, doneAt, startedAt, endedAt: performance.now() }
 }
 
+/**
+ * One POST /v1/messages on `agent` (keep-alive); `done` gets the status, or
+ * -1 for a network error or no answer within `timeoutMs`.
+ */
+export function postMessage(
+  agent: Agent,
+  url: string,
+  body: Uint8Array,
+  timeoutMs: number,
+  done: (status: number) => void,
+): void {
+  const { hostname, port } = new URL(url)
+  const req = request(
+    {
+      agent,
+      host: hostname,
+      port,
+      method: 'POST',
+      path: '/v1/messages',
+      headers: { 'content-type': 'application/octet-stream', 'content-length': body.length },
+      timeout: timeoutMs,
+    },
+    (res) => {
+      res.resume()
+      res.on('end', () => done(res.statusCode ?? 0))
+    },
+  )
+  req.on('timeout', () => req.destroy(new Error('no answer')))
+  req.on('error', () => done(-1))
+  req.end(body)
+}
+
+/**
+ * Calls send(i) for i < count, message i due at i / rate seconds (checked
+ * every millisecond or so); resolves with the worst lag behind schedule (ms).
+ */
+export async function pace(count: number, rate: number, send: (i: number) => void) {
+  const start = performance.now()
+  let sent = 0
+  let lateMax = 0
+  while (sent < count) {
+    const now = performance.now()
+    const due = Math.min(count, Math.floor(((now - start) * rate) / 1000) + 1)
+    if (due > sent) lateMax = Math.max(lateMax, now - start - (sent * 1000) / rate)
+    while (sent < due) send(sent++)
+    await new Promise((r) => setTimeout(r, 1))
+  }
+  return lateMax
+}
+
 // ------------------------------------------------------------------ load: libp2p submit protocol
 
 /** A bare libp2p dialer (TCP, noise, yamux): it only opens submit streams. */
@@ -446,6 +496,65 @@ export async function submitAll(
   return { statuses, doneAt, startedAt, endedAt: performance.now() }
 }
 
+// ------------------------------------------------------------------ events
+
+/**
+ * Records when each message event arrives on a node's /v1/events stream (the
+ * node emits it once the message is stored): arrivals[index.get(id)] =
+ * performance.now() of its first arrival; events for ids not in `index` are
+ * counted as extra(). ended() tells whether the node closed the stream (it
+ * cuts off a subscriber that falls too far behind).
+ */
+export function subscribeEvents(
+  node: { url: string },
+  index: Map<string, number>,
+  arrivals: Float64Array,
+) {
+  const controller = new AbortController()
+  let extra = 0
+  let ended = false
+  const connected = new Promise<void>((resolve, reject) => {
+    const req = request(`${node.url}/v1/events`, { signal: controller.signal }, (res) => {
+      if (res.statusCode !== 200) {
+        reject(new Error(`GET /v1/events: ${res.statusCode}`))
+        return
+      }
+      res.setEncoding('utf8')
+      let buffer = ''
+      res.on('data', (chunk: string) => {
+        const at = performance.now()
+        buffer += chunk
+        const end = buffer.lastIndexOf('\n\n')
+        if (end < 0) return
+        const complete = buffer.slice(0, end)
+        buffer = buffer.slice(end + 2)
+        // Events: "id: <hex>\nevent: message\ndata: {...}"; only the id line matters here.
+        for (const line of complete.split('\n')) {
+          if (!line.startsWith('id: ')) continue
+          const i = index.get(line.slice(4))
+          if (i === undefined) extra++
+          else if (Number.isNaN(arrivals[i])) arrivals[i] = at
+        }
+      })
+      res.on('error', () => {})
+      res.on('close', () => {
+        ended = !controller.signal.aborted
+      })
+      resolve()
+    })
+    req.on('error', (error) => {
+      if (!controller.signal.aborted) reject(error)
+    })
+    req.end()
+  })
+  return {
+    connected,
+    close: () => controller.abort(),
+    extra: () => extra,
+    ended: () => ended,
+  }
+}
+
 // ------------------------------------------------------------------ figures
 
 /** Nearest-rank percentile of sorted values. */
@@ -453,6 +562,25 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return Number.NaN
   const rank = Math.ceil((p / 100) * sorted.length)
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] as number
+}
+
+export interface Summary {
+  count: number
+  p50: number
+  p90: number
+  p99: number
+  max: number
+}
+/** Count, nearest-rank percentiles and maximum of some values (NaN when empty). */
+export function summary(values: ArrayLike<number>): Summary {
+  const sorted = Float64Array.from(values).sort()
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? Number.NaN,
+  }
 }
 
 /** Answers per whole second of a run, from the answer times (the partial last second left out). */

@@ -15,7 +15,7 @@
  *      FREEBIRD_BENCH_SECONDS (10), FREEBIRD_BENCH_WARMUP_SECONDS (3).
  */
 
-import { Agent, request } from 'node:http'
+import { Agent } from 'node:http'
 import { cpus } from 'node:os'
 import { parseNetworkId } from '@freebird/protocol'
 import {
@@ -25,9 +25,12 @@ import {
   makePosts,
   type NodeProcess,
   networkOf,
-  percentile,
+  pace,
+  postMessage,
   procStatus,
   stopNode,
+  subscribeEvents,
+  summary,
   waitFor,
   withNodes,
   writeResults,
@@ -44,61 +47,6 @@ const TARGET_P99_MS = 100
 /** After the last submit, how long stragglers may take before they count as lost. */
 const DRAIN_MS = 30_000
 
-/** Arrival times of message events on one node's /v1/events stream. */
-function subscribe(node: NodeProcess, index: Map<string, number>, arrivals: Float64Array) {
-  const controller = new AbortController()
-  let extra = 0
-  const connected = new Promise<void>((resolve, reject) => {
-    const req = request(`${node.url}/v1/events`, { signal: controller.signal }, (res) => {
-      if (res.statusCode !== 200) {
-        reject(new Error(`GET /v1/events: ${res.statusCode}`))
-        return
-      }
-      res.setEncoding('utf8')
-      let buffer = ''
-      res.on('data', (chunk: string) => {
-        const at = performance.now()
-        buffer += chunk
-        const end = buffer.lastIndexOf('\n\n')
-        if (end < 0) return
-        const complete = buffer.slice(0, end)
-        buffer = buffer.slice(end + 2)
-        // Events: "id: <hex>\nevent: message\ndata: {...}"; only the id line matters here.
-        for (const line of complete.split('\n')) {
-          if (!line.startsWith('id: ')) continue
-          const i = index.get(line.slice(4))
-          if (i === undefined) extra++
-          else if (Number.isNaN(arrivals[i])) arrivals[i] = at
-        }
-      })
-      res.on('error', () => {})
-      resolve()
-    })
-    req.on('error', (error) => {
-      if (!controller.signal.aborted) reject(error)
-    })
-    req.end()
-  })
-  return { connected, close: () => controller.abort(), extra: () => extra }
-}
-
-interface Summary {
-  count: number
-  p50: number
-  p90: number
-  p99: number
-  max: number
-}
-function summary(values: number[]): Summary {
-  const sorted = Float64Array.from(values).sort()
-  return {
-    count: sorted.length,
-    p50: percentile(sorted, 50),
-    p90: percentile(sorted, 90),
-    p99: percentile(sorted, 99),
-    max: sorted.at(-1) ?? Number.NaN,
-  }
-}
 const ms = (x: number) => `${fmt(x, 1)} ms`
 
 const results = await withNodes(async (start) => {
@@ -147,7 +95,7 @@ const results = await withNodes(async (start) => {
   )
   const index = new Map(posts.ids.map((id, i) => [id, i]))
   const arrivals = nodes.map(() => new Float64Array(TOTAL).fill(Number.NaN))
-  const subs = nodes.map((n, k) => subscribe(n, index, arrivals[k] as Float64Array))
+  const subs = nodes.map((n, k) => subscribeEvents(n, index, arrivals[k] as Float64Array))
   try {
     await Promise.all(subs.map((s) => s.connected))
 
@@ -156,41 +104,9 @@ const results = await withNodes(async (start) => {
     const ackAt = new Float64Array(TOTAL).fill(Number.NaN)
     const statuses: Record<string, number> = {}
     const agent = new Agent({ keepAlive: true, maxSockets: 2048 })
-    const { hostname, port } = new URL(entry.url)
-    const submit = (body: Uint8Array, done: (status: number) => void) => {
-      const req = request(
-        {
-          agent,
-          host: hostname,
-          port,
-          method: 'POST',
-          path: '/v1/messages',
-          headers: { 'content-type': 'application/octet-stream', 'content-length': body.length },
-          timeout: DRAIN_MS,
-        },
-        (res) => {
-          res.resume()
-          res.on('end', () => done(res.statusCode ?? 0))
-        },
-      )
-      req.on('timeout', () => req.destroy(new Error('no answer')))
-      req.on('error', () => done(-1))
-      req.end(body)
-    }
-    /** Calls send(i) for i < count, message i due at i / RATE seconds; returns the worst lag. */
-    const paced = async (count: number, send: (i: number) => void) => {
-      const start = performance.now()
-      let sent = 0
-      let lateMax = 0
-      while (sent < count) {
-        const now = performance.now()
-        const due = Math.min(count, Math.floor(((now - start) * RATE) / 1000) + 1)
-        if (due > sent) lateMax = Math.max(lateMax, now - start - (sent * 1000) / RATE)
-        while (sent < due) send(sent++)
-        await new Promise((r) => setTimeout(r, 1))
-      }
-      return lateMax
-    }
+    const submit = (body: Uint8Array, done: (status: number) => void) =>
+      postMessage(agent, entry.url, body, DRAIN_MS, done)
+    const paced = (count: number, send: (i: number) => void) => pace(count, RATE, send)
 
     // ---- warm-up (its posts are not in the index: each stream counts them as extra events)
     await paced(WARMUP, (i) => submit(warm.bytes[i] as Uint8Array, () => {}))
