@@ -1,11 +1,12 @@
+import type { AbstractSublevel } from 'abstract-level'
 import { Level } from 'level'
 
 type Bytes = Uint8Array
 export type Db = Level<Bytes, Bytes>
 const OPTIONS = { keyEncoding: 'view', valueEncoding: 'view' } as const
-const makeSub = (db: Db, name: string) => db.sublevel<Bytes, Bytes>(name, OPTIONS)
 /** A sublevel with binary keys and values. */
-export type Sub = ReturnType<typeof makeSub>
+export type Sub = AbstractSublevel<Db, string | Uint8Array | Buffer, Bytes, Bytes>
+const makeSub = (db: Db, name: string): Sub => db.sublevel<Bytes, Bytes>(name, OPTIONS)
 
 /** The sublevels of the node's one LevelDB, by purpose. */
 export interface Sublevels {
