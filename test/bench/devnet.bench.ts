@@ -2,7 +2,9 @@
  * The local test network (startDevnet): 10 `freebird node` processes, each
  * connected to every other, on this machine.
  *
- * 1. Propagation latency at 500 and 2,000 messages/s: signed posts (made
+ * 1. Propagation latency at 500 and 2,000 messages/s, and at 100 (a rate
+ *    this 2-core machine sustains for 10 nodes, so that the chart also shows
+ *    propagation without queues): signed posts (made
  *    before the run) are POSTed over HTTP round-robin to the 10 nodes (writes
  *    from every node, as on a real devnet) at a steady rate for ~10 s, after a
  *    ~3 s warm-up at the same rate that is not measured. A message's latency
@@ -23,7 +25,7 @@
  *
  * The latency distributions are drawn to results/devnet-latency.svg.
  *   node bench/devnet.bench.ts
- * Env: FREEBIRD_BENCH_RATES (500,2000), FREEBIRD_BENCH_SECONDS (10),
+ * Env: FREEBIRD_BENCH_RATES (100,500,2000), FREEBIRD_BENCH_SECONDS (10),
  *      FREEBIRD_BENCH_WARMUP_SECONDS (3), FREEBIRD_BENCH_PARTITION_SECONDS (30),
  *      FREEBIRD_BENCH_PARTITION_RATE (100 msg/s per side),
  *      FREEBIRD_BENCH_DRAIN_SECONDS (90).
@@ -50,7 +52,7 @@ import {
 import { histogramSvg } from './svg-chart.ts'
 
 const NODES = 10
-const RATES = (process.env.FREEBIRD_BENCH_RATES ?? '500,2000').split(',').map(Number)
+const RATES = (process.env.FREEBIRD_BENCH_RATES ?? '100,500,2000').split(',').map(Number)
 if (!RATES.every((r) => Number.isInteger(r) && r > 0))
   throw new Error('FREEBIRD_BENCH_RATES: positive integers, comma-separated')
 const SECONDS = envInt('FREEBIRD_BENCH_SECONDS', 10)
