@@ -167,6 +167,11 @@ describe('freebird devnet', () => {
     await expect(freebird('devnet', '--dir', dir)).rejects.toMatchObject({
       stderr: expect.stringContaining('devnet.running'),
     })
+    // Nor may --reset delete it under the running nodes.
+    await expect(freebird('devnet', '--dir', dir, '--reset')).rejects.toMatchObject({
+      stderr: expect.stringContaining('devnet.running'),
+    })
+    expect(existsSync(join(dir, 'genesis.json'))).toBe(true)
 
     // Killed outright, the devnet leaves no node behind: they notice their parent is gone.
     second.child.kill('SIGKILL')

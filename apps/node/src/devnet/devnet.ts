@@ -231,6 +231,13 @@ async function choosePorts(
  */
 export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   const dir = resolve(options.dir)
+  const running = options.reset ? readRecord(dir, { lenient: true }) : undefined
+  if (running && alive(running.pid) && running.pid !== process.pid) {
+    throw new CliError(
+      'devnet.running',
+      `a devnet (pid ${running.pid}) is running in ${dir}; stop it first`,
+    )
+  }
   if (options.reset) rmSync(dir, { recursive: true, force: true })
   let record = readRecord(dir)
   if (record && alive(record.pid) && record.pid !== process.pid) {

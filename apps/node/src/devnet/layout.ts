@@ -46,7 +46,8 @@ export const paths = (dir: string) => ({
   node: (name: string) => join(dir, 'nodes', name),
 })
 
-export function readRecord(dir: string): DevnetRecord | undefined {
+/** `lenient`: an unreadable record is as good as none (it is about to be deleted). */
+export function readRecord(dir: string, o: { lenient?: boolean } = {}): DevnetRecord | undefined {
   const file = paths(dir).record
   if (!existsSync(file)) return undefined
   try {
@@ -54,6 +55,7 @@ export function readRecord(dir: string): DevnetRecord | undefined {
     if (record.freebirdDevnet !== 1 || !Array.isArray(record.nodes)) throw new Error('not a devnet')
     return record
   } catch (error) {
+    if (o.lenient) return undefined
     throw new CliError(
       'devnet.corrupt',
       `${file} is not a devnet record (${(error as Error).message}); start over with --reset`,

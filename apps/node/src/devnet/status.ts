@@ -1,11 +1,21 @@
-/** One node as the status table shows it. */
-export interface NodeStatus {
+/** One node as read from its /v1/info (down: not running or not answering). */
+export interface NodeSample {
   name: string
   up: boolean
   pid: number | null
   peers: number
   messages: number
   stateRoot: string
+}
+
+/** A reading of every node at one time. */
+export interface Sample {
+  at: number
+  nodes: NodeSample[]
+}
+
+/** One node as the status table shows it. */
+export interface NodeStatus extends NodeSample {
   /** Messages stored per second over the last few samples. */
   ingestRate: number
 }
@@ -17,19 +27,6 @@ export interface DevnetStatus {
   converged: boolean
   /** Set while the roots have differed for longer than the sync interval. */
   alert?: { sinceMs: number; behind: string[] }
-}
-
-/** A sample of the nodes: what the devnet reads from each node's /v1/info. */
-export interface Sample {
-  at: number
-  nodes: {
-    name: string
-    up: boolean
-    pid: number | null
-    peers: number
-    messages: number
-    stateRoot: string
-  }[]
 }
 
 const RATE_WINDOW_MS = 3_000
