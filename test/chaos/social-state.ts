@@ -42,30 +42,29 @@ export async function socialState(node: DevnetNode, acked: Acked): Promise<strin
   return JSON.stringify({ accounts, threads })
 }
 
-/** Acknowledged messages a node does not have (removed posts are expected to be gone). */
-export async function missingOn(node: DevnetNode, acked: Acked): Promise<string[]> {
-  const ids = [...acked.messages.keys()].filter((id) => !acked.removedPosts.has(id))
-  const present = await each(ids, 32, async (id) => {
+/** Which of `ids` the node serves (GET /v1/messages/:id answers 200). */
+async function servedBy(node: DevnetNode, ids: string[]): Promise<boolean[]> {
+  return each(ids, 32, async (id) => {
     const response = await fetch(`${node.url}/v1/messages/${id}`, {
       signal: AbortSignal.timeout(10_000),
     })
     await response.body?.cancel()
     return response.status === 200
   })
-  return ids.filter((_, i) => !present[i])
+}
+
+/** Acknowledged messages a node does not have (removed posts are expected to be gone). */
+export async function missingOn(node: DevnetNode, acked: Acked): Promise<string[]> {
+  const ids = [...acked.messages.keys()].filter((id) => !acked.removedPosts.has(id))
+  const served = await servedBy(node, ids)
+  return ids.filter((_, i) => !served[i])
 }
 
 /** Removed posts a node still serves (a root-signed removal deletes them everywhere). */
 export async function resurrectedOn(node: DevnetNode, acked: Acked): Promise<string[]> {
   const ids = [...acked.removedPosts]
-  const present = await each(ids, 32, async (id) => {
-    const response = await fetch(`${node.url}/v1/messages/${id}`, {
-      signal: AbortSignal.timeout(10_000),
-    })
-    await response.body?.cancel()
-    return response.status === 200
-  })
-  return ids.filter((_, i) => present[i])
+  const served = await servedBy(node, ids)
+  return ids.filter((_, i) => served[i])
 }
 
 /**

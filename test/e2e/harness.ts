@@ -4,18 +4,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import type { DevnetNodeInfo } from '@freebird/node'
 
 const BIN = fileURLToPath(new URL('../../apps/node/bin/freebird.js', import.meta.url))
 
-export interface NodeInfo {
-  peerId: string
-  multiaddrs: string[]
-  network: string
-  messageCount: number
-  stateRoot: string
-  peers: number
-  gossipPeers: number
-  meshPeers: number
+/** GET /v1/info: the devnet's view of it plus the sync state. */
+export interface NodeInfo extends DevnetNodeInfo {
   sync: {
     running: number
     completed: number

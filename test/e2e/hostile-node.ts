@@ -25,9 +25,7 @@
  *   other_network  a correctly signed post for another network
  *   oversize       a post padded past MAX_MESSAGE_BYTES (random signature)
  */
-import { createHash, randomBytes } from 'node:crypto'
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
+import { randomBytes } from 'node:crypto'
 import { createNodeSigner } from '@freebird/node-verifier'
 import {
   buildPostAdd,
@@ -39,11 +37,8 @@ import {
   PROTOCOL_VERSION,
   parseNetworkId,
 } from '@freebird/protocol'
-import { gossipsub } from '@libp2p/gossipsub'
-import { identify } from '@libp2p/identify'
-import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createLibp2p } from 'libp2p'
+import { createGossipPeer } from './gossip-peer.ts'
 
 const [networkHex, ...peers] = process.argv.slice(2)
 if (!networkHex || peers.length === 0) {
@@ -147,23 +142,8 @@ function make(kind: Kind): Uint8Array {
   }
 }
 
-const host = await createLibp2p({
-  addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-  transports: [tcp()],
-  connectionEncrypters: [noise()],
-  streamMuxers: [yamux()],
-  services: {
-    identify: identify(),
-    pubsub: gossipsub({
-      globalSignaturePolicy: 'StrictNoSign',
-      msgIdFn: (m) => new Uint8Array(createHash('sha256').update(m.data).digest()),
-      allowPublishToZeroTopicPeers: true,
-      // The hostile peer keeps no copies to gossip about: it only floods.
-      mcacheLength: 1,
-      mcacheGossip: 1,
-    }),
-  },
-})
+// The hostile peer keeps no copies to gossip about: it only floods.
+const host = await createGossipPeer({ mcacheLength: 1, mcacheGossip: 1 })
 const pubsub = host.services.pubsub
 /** The outbound gossipsub streams (not in the exported interface), to see what is still queued. */
 const outbound = (

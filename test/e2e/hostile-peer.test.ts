@@ -1,18 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto'
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
+import { randomBytes } from 'node:crypto'
 import { createNodeSigner } from '@freebird/node-verifier'
 import { buildPostAdd, encodeEnvelope, parseNetworkId, toHex } from '@freebird/protocol'
-import { gossipsub } from '@libp2p/gossipsub'
-import { identify } from '@libp2p/identify'
-import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createLibp2p, type Libp2p } from 'libp2p'
 import { afterAll, describe, expect, it } from 'vitest'
+import { createGossipPeer } from './gossip-peer.ts'
 import { NodeProcess, waitFor } from './harness.ts'
 
 const nodes: NodeProcess[] = []
-let hostile: Libp2p<{ pubsub: ReturnType<ReturnType<typeof gossipsub>> }> | undefined
+let hostile: Awaited<ReturnType<typeof createGossipPeer>> | undefined
 afterAll(async () => {
   await hostile?.stop()
   await Promise.all(nodes.map((n) => n.stop()))
@@ -31,20 +26,7 @@ describe('a hostile gossip peer', () => {
     const network = parseNetworkId(info.network)
     const topic = `/freebird/${info.network}/messages/1`
 
-    hostile = await createLibp2p({
-      addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-      transports: [tcp()],
-      connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
-      services: {
-        identify: identify(),
-        pubsub: gossipsub({
-          globalSignaturePolicy: 'StrictNoSign',
-          msgIdFn: (m) => new Uint8Array(createHash('sha256').update(m.data).digest()),
-          allowPublishToZeroTopicPeers: true,
-        }),
-      },
-    })
+    hostile = await createGossipPeer()
     const pubsub = hostile.services.pubsub
     pubsub.subscribe(topic)
     await hostile.dial(multiaddr(a.multiaddrs[0] as string))
