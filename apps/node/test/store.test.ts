@@ -83,6 +83,17 @@ describe('MessageStore', () => {
       { status: 'stored' },
       { status: 'ignored', code: 'post.removed' },
     ])
+    // Both in one group (one batch): the index sees the post come and go in a single commit.
+    const opened = await open()
+    await opened.store.applyGroup([buildPostAdd({ text: 'earlier' }, as(bob, T0 - 1))])
+    await opened.store.close()
+    // Reopened, so the index holds its block in memory and patches it in place.
+    const c = await MessageStore.open(opened.dir, network)
+    expect(await c.applyGroup([post, remove])).toEqual([{ status: 'stored' }, { status: 'stored' }])
+    await c.applyGroup([buildPostAdd({ text: 'earlier' }, as(bob, T0 - 1))])
+    expect(c.messageCount).toBe(2)
+    await indexAgrees(c)
+    await c.close()
     expect(a.messageCount).toBe(1)
     expect(toHex(a.stateRoot)).toBe(toHex(b.stateRoot))
     expect(await a.getMessage(post.id)).toBeUndefined()

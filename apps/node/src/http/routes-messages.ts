@@ -4,6 +4,9 @@ import type { HttpContext } from './context.ts'
 import { HttpError } from './errors.ts'
 import { idParam } from './params.ts'
 
+/** Refusals that are the node's own trouble, not the message's: the client should retry. */
+const RETRY_NOW = new Set(['node.verify_unavailable', 'store.unavailable'])
+
 /** POST /v1/messages, GET /v1/messages/:id. */
 export function messageRoutes(app: FastifyInstance, ctx: HttpContext): void {
   // The pipeline checks the size (too_large, counted like every refusal); the
@@ -30,7 +33,9 @@ export function messageRoutes(app: FastifyInstance, ctx: HttpContext): void {
           ? 425
           : result.status === 'rejected'
             ? 422
-            : 409
+            : RETRY_NOW.has(result.code)
+              ? 503
+              : 409
     return reply.code(status).send({ code: result.code, message: result.message })
   })
 

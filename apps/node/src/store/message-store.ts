@@ -129,7 +129,13 @@ export class MessageStore {
       await this.syncIndex.exclusive(async () => {
         await this.#db.batch(tx.ops as never)
         this.#fingerprint = fp
-        await this.syncIndex.commit(run.added, run.removed)
+        try {
+          await this.syncIndex.commit(run.added, run.removed)
+        } catch {
+          // The batch is written, so its messages are stored: rebuild the summary from disk
+          // rather than answer sync rounds from a half-patched one.
+          await this.syncIndex.load()
+        }
       })
     }
     return outcomes

@@ -105,7 +105,9 @@ export class SyncIndex {
    * Records index keys a committed batch added and removed. Call it inside
    * `exclusive`, right after the batch is written.
    */
-  async commit(added: Uint8Array[], removed: Uint8Array[]): Promise<void> {
+  async commit(addedKeys: Uint8Array[], removedKeys: Uint8Array[]): Promise<void> {
+    // A key added and removed by one batch (a post and its removal) never reached the index.
+    const [added, removed] = netChanges(addedKeys, removedKeys)
     const touched = new Map<Block, { add: Uint8Array[]; del: Uint8Array[] }>()
     const changes = (b: Block) => {
       const c = touched.get(b) ?? { add: [], del: [] }
@@ -229,10 +231,23 @@ export class SyncIndex {
   }
 }
 
+/** A key as a string, to be looked up in a Set. */
+const keyText = (key: Uint8Array) => String.fromCharCode(...key)
+
+/** Added and removed keys, less those in both. */
+function netChanges(added: Uint8Array[], removed: Uint8Array[]): [Uint8Array[], Uint8Array[]] {
+  if (added.length === 0 || removed.length === 0) return [added, removed]
+  const gone = new Set(removed.map(keyText))
+  const both = new Set(added.map(keyText).filter((k) => gone.has(k)))
+  if (both.size === 0) return [added, removed]
+  const kept = (k: Uint8Array) => !both.has(keyText(k))
+  return [added.filter(kept), removed.filter(kept)]
+}
+
 /** A block's packed keys with `add` inserted and `del` taken out, in order. */
 function merge(keys: Packed, add: Uint8Array[], del: Uint8Array[]): Packed {
   const adds = add.slice().sort(compareBytes)
-  const dels = new Set(del.map((k) => String.fromCharCode(...k)))
+  const dels = new Set(del.map(keyText))
   const out = new Uint8Array(keys.length + (adds.length - del.length) * KEY)
   let o = 0
   let a = 0
@@ -242,7 +257,7 @@ function merge(keys: Packed, add: Uint8Array[], del: Uint8Array[]): Packed {
       out.set(adds[a++] as Uint8Array, o)
       o += KEY
     }
-    if (dels.size > 0 && dels.has(String.fromCharCode(...key))) continue
+    if (dels.size > 0 && dels.has(keyText(key))) continue
     out.set(key, o)
     o += KEY
   }
