@@ -81,7 +81,42 @@ export const SYNC_CODES = [
 
 export type SyncCode = (typeof SYNC_CODES)[number]
 
-export type ErrorCode = ValidationCode | AuthorizationCode | ParseCode | SyncCode
+/**
+ * Codes of the token ledger. `reject`: the order or certificate is invalid
+ * forever (a gossiping sender is penalized). `ignore`: refused now, by this
+ * validator's state (a vote), or not applicable here yet.
+ */
+export const LEDGER_CODES = {
+  'ledger.too_large': 'reject',
+  'ledger.encoding': 'reject',
+  'ledger.version': 'reject',
+  'ledger.network': 'reject',
+  'ledger.amount': 'reject',
+  'ledger.kind': 'reject',
+  'ledger.ref': 'reject',
+  'ledger.memo': 'reject',
+  'ledger.timestamp': 'reject',
+  'ledger.self_transfer': 'reject',
+  'ledger.signature': 'reject',
+  'ledger.not_issuer': 'reject',
+  'ledger.vote_signature': 'reject',
+  'ledger.unknown_validator': 'reject',
+  'ledger.duplicate_validator': 'reject',
+  'ledger.quorum': 'reject',
+  /** A second certificate at one (from, seq): only possible with more than f faulty validators. */
+  'ledger.conflicting_certificate': 'ignore',
+  'ledger.wrong_seq': 'ignore',
+  'ledger.insufficient_balance': 'ignore',
+  'ledger.unknown_account': 'ignore',
+  'ledger.conflicting_order': 'ignore',
+  'ledger.supply_cap': 'ignore',
+  'ledger.not_validator': 'ignore',
+  'ledger.no_ledger': 'ignore',
+} as const satisfies Record<string, GossipAction>
+
+export type LedgerCode = keyof typeof LEDGER_CODES
+
+export type ErrorCode = ValidationCode | AuthorizationCode | ParseCode | SyncCode | LedgerCode
 
 /** Base class of every error this package raises on purpose. */
 export class FreebirdError<C extends string = ErrorCode> extends Error {
@@ -119,6 +154,14 @@ export class ParseError extends FreebirdError<ParseCode> {
 /** A reconciliation message from a peer could not be processed. */
 export class SyncError extends FreebirdError<SyncCode> {
   override name = 'SyncError'
+}
+
+/** A transfer order, vote, certificate or attestation broke a ledger rule, or a validator refused it. */
+export class LedgerError extends FreebirdError<LedgerCode> {
+  override name = 'LedgerError'
+  get action(): GossipAction {
+    return LEDGER_CODES[this.code]
+  }
 }
 
 /** The gossip action for a validation or authorization code. */

@@ -53,3 +53,21 @@ export const SECRET_KEY_BYTES = 32
 export const ID_BYTES = 32
 export const SIGNATURE_BYTES = 64
 export const NETWORK_ID_BYTES = 16
+
+/** Kinds of token transfer. A reward is minted by the issuer, within the supply cap. */
+export const TRANSFER_KINDS = ['payment', 'tip', 'purchase', 'reward'] as const
+
+/** Largest transfer amount, in base units (an unsigned 64-bit integer). */
+export const MAX_TRANSFER_AMOUNT = 2n ** 64n - 1n
+
+/** Longest transfer memo, in UTF-8 bytes. */
+export const MAX_MEMO_BYTES = 256
+
+/** Largest encoded signed transfer order, in bytes. */
+export const MAX_ORDER_BYTES = 1024
+
+/** Most validators in a committee (bounds a certificate's size). */
+export const MAX_COMMITTEE = 256
+
+/** Largest encoded certificate: an order and a vote per validator. */
+export const MAX_CERTIFICATE_BYTES = MAX_ORDER_BYTES + 16 + MAX_COMMITTEE * 104
