@@ -1,5 +1,13 @@
 import { readFileSync } from 'node:fs'
-import { formatNetworkId, networkIdFromGenesis, parseAccount, utf8 } from '@freebird/protocol'
+import {
+  formatNetworkId,
+  LedgerError,
+  type LedgerGenesis,
+  type LedgerParams,
+  ledgerParams,
+  networkIdFromGenesis,
+  utf8,
+} from '@freebird/protocol'
 import { CliError } from './cli-error.ts'
 
 /** A validator of the token ledger: its vote key, its voting weight and its node's peer id. */
@@ -19,9 +27,10 @@ export interface Allocation {
 /**
  * A network is defined by its genesis file; its id is derived from the file's
  * exact bytes, so every node with the same file is on the same network and a
- * changed byte is another network.
+ * changed byte is another network. The ledger's fields are read by the
+ * protocol's ledgerParams, the one reader shared with light clients.
  */
-export interface Genesis {
+export interface Genesis extends LedgerGenesis {
   freebird: 1
   /** Human name of the network. */
   network: string
@@ -29,6 +38,10 @@ export interface Genesis {
   /** The ledger's validators (the token-ledger issue votes with them). */
   committee?: CommitteeMember[]
   allocations?: Allocation[]
+  /** The account that may mint rewards (account text). */
+  issuer?: string
+  /** Most the issuer may mint in all, in base units (decimal string); only with an issuer. */
+  supplyCap?: string
 }
 
 export interface LoadedGenesis {
@@ -37,6 +50,8 @@ export interface LoadedGenesis {
   networkId: Uint8Array
   /** 32 hex characters; appears in protocol ids and gossip topics. */
   networkIdText: string
+  /** The ledger the genesis defines (an empty committee when it has none). */
+  ledger: LedgerParams
 }
 
 /** Built in: the local development network a node joins without --genesis. */
@@ -46,6 +61,8 @@ export interface GenesisParts {
   createdAt?: Date
   committee?: CommitteeMember[]
   allocations?: Allocation[]
+  issuer?: string
+  supplyCap?: string
 }
 
 export function makeGenesis(network: string, parts: GenesisParts = {}): string {
@@ -61,46 +78,12 @@ export function makeGenesis(network: string, parts: GenesisParts = {}): string {
     createdAt: (parts.createdAt ?? new Date()).toISOString(),
     ...(parts.committee ? { committee: parts.committee } : {}),
     ...(parts.allocations ? { allocations: parts.allocations } : {}),
+    ...(parts.issuer !== undefined ? { issuer: parts.issuer } : {}),
+    ...(parts.supplyCap !== undefined ? { supplyCap: parts.supplyCap } : {}),
   }
   const text = `${JSON.stringify(genesis, null, 2)}\n`
   parseGenesis(utf8(text))
   return text
-}
-
-const invalid = (why: string) => new CliError('genesis.invalid', `genesis file: ${why}`)
-
-function checkAccount(text: unknown, where: string): void {
-  try {
-    parseAccount(text as string)
-  } catch {
-    throw invalid(`${where} is not an account (fb1...)`)
-  }
-}
-
-/** Shape checks for the ledger's parts; the ledger itself gives them meaning. */
-function checkLedgerParts(genesis: Genesis): void {
-  const { committee, allocations } = genesis
-  if (committee !== undefined) {
-    if (!Array.isArray(committee)) throw invalid('"committee" must be a list')
-    const seen = new Set<string>()
-    committee.forEach((m, i) => {
-      checkAccount(m?.validator, `committee[${i}].validator`)
-      if (!Number.isSafeInteger(m.weight) || m.weight < 1)
-        throw invalid(`committee[${i}].weight must be a positive integer`)
-      if (typeof m.peerId !== 'string' || m.peerId === '')
-        throw invalid(`committee[${i}].peerId must be a peer id`)
-      if (seen.has(m.validator)) throw invalid(`committee[${i}] repeats a validator`)
-      seen.add(m.validator)
-    })
-  }
-  if (allocations !== undefined) {
-    if (!Array.isArray(allocations)) throw invalid('"allocations" must be a list')
-    allocations.forEach((a, i) => {
-      checkAccount(a?.account, `allocations[${i}].account`)
-      if (typeof a.amount !== 'string' || !/^(0|[1-9][0-9]{0,38})$/.test(a.amount))
-        throw invalid(`allocations[${i}].amount must be a whole number of base units, as a string`)
-    })
-  }
 }
 
 export function parseGenesis(bytes: Uint8Array): LoadedGenesis {
@@ -116,9 +99,16 @@ export function parseGenesis(bytes: Uint8Array): LoadedGenesis {
       'the genesis file needs "freebird": 1 and a "network" name',
     )
   }
-  checkLedgerParts(genesis)
   const networkId = networkIdFromGenesis(bytes)
-  return { genesis, bytes, networkId, networkIdText: formatNetworkId(networkId) }
+  let ledger: LedgerParams
+  try {
+    ledger = ledgerParams(genesis, networkId)
+  } catch (error) {
+    if (error instanceof LedgerError && error.code === 'ledger.encoding')
+      throw new CliError('genesis.invalid', error.message)
+    throw error
+  }
+  return { genesis, bytes, networkId, networkIdText: formatNetworkId(networkId), ledger }
 }
 
 export function loadGenesis(file?: string): LoadedGenesis {

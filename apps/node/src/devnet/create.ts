@@ -5,12 +5,15 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { writeKeyFile } from '../commands/key-file.ts'
 import { makeGenesis, parseGenesis } from '../genesis.ts'
 import { loadOrCreatePeerKey } from '../identity.ts'
-import type { DemoAccount, DevnetNodeRecord, DevnetRecord } from './layout.ts'
+import type { DemoAccount, DevnetIssuer, DevnetNodeRecord, DevnetRecord } from './layout.ts'
 import { paths } from './layout.ts'
 import { type NodePorts, nodeAddresses } from './ports.ts'
 
 /** Each demo account's genesis allocation, in base units. */
 export const DEMO_BALANCE = '1000000000'
+
+/** Most the devnet's issuer may mint in all, in base units. */
+export const ISSUER_SUPPLY_CAP = '1000000000000'
 
 export interface CreateNetworkOptions {
   dir: string
@@ -24,7 +27,8 @@ export interface CreateNetworkOptions {
  * Makes a new network in `dir`: per node a data dir holding its libp2p key and
  * validator key; demo account key files; a genesis whose committee is the
  * nodes' validator keys (weight 1 each, with their peer ids) and which funds
- * the demo accounts. Peer keys come first because the committee names them.
+ * the demo accounts; an issuer key file (accounts/issuer.key) whose account
+ * may mint up to ISSUER_SUPPLY_CAP. Peer keys come first because the committee names them.
  */
 export async function createNetwork(o: CreateNetworkOptions): Promise<DevnetRecord> {
   const p = paths(o.dir)
@@ -58,9 +62,16 @@ export async function createNetwork(o: CreateNetworkOptions): Promise<DevnetReco
       balance: DEMO_BALANCE,
     })
   }
+  const issuer: DevnetIssuer = {
+    account: writeKeyFile(p.issuerKey, generateKeyPair().secretKey),
+    keyFile: p.issuerKey,
+    supplyCap: ISSUER_SUPPLY_CAP,
+  }
   const text = makeGenesis('devnet', {
     committee: nodes.map((n) => ({ validator: n.validator, weight: 1, peerId: n.peerId })),
     allocations: accounts.map((a) => ({ account: a.account, amount: a.balance })),
+    issuer: issuer.account,
+    supplyCap: issuer.supplyCap,
   })
   writeFileSync(p.genesis, text, { flag: 'wx' })
   return {
@@ -72,5 +83,6 @@ export async function createNetwork(o: CreateNetworkOptions): Promise<DevnetReco
     pid: null,
     nodes,
     accounts,
+    issuer,
   }
 }

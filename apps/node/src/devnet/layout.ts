@@ -26,6 +26,14 @@ export interface DemoAccount {
   balance: string
 }
 
+/** The account that may mint rewards; its key file signs for it. */
+export interface DevnetIssuer {
+  account: string
+  keyFile: string
+  /** Most it may mint in all, in base units (decimal string). */
+  supplyCap: string
+}
+
 /** DIR/devnet.json: everything a user or a script needs to reach the devnet. */
 export interface DevnetRecord {
   freebirdDevnet: 1
@@ -37,12 +45,15 @@ export interface DevnetRecord {
   pid: number | null
   nodes: DevnetNodeRecord[]
   accounts: DemoAccount[]
+  /** Absent from records written before the ledger had an issuer. */
+  issuer?: DevnetIssuer
 }
 
 export const paths = (dir: string) => ({
   record: join(dir, 'devnet.json'),
   genesis: join(dir, 'genesis.json'),
   accounts: join(dir, 'accounts'),
+  issuerKey: join(dir, 'accounts', 'issuer.key'),
   node: (name: string) => join(dir, 'nodes', name),
 })
 
