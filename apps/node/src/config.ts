@@ -20,6 +20,8 @@ export interface NodeConfig {
   verifyThreads: number
   /** Sync with a random peer this often, in ms (0: only on connect and on demand). */
   syncInterval: number
+  /** Key file of this node's ledger validator; DATA/validator.key when absent and that file exists. */
+  validatorKey?: string
 }
 
 export const DEFAULTS: NodeConfig = {
@@ -43,6 +45,7 @@ const ENV: Record<string, keyof NodeConfig> = {
   FREEBIRD_LOG_LEVEL: 'logLevel',
   FREEBIRD_VERIFY_THREADS: 'verifyThreads',
   FREEBIRD_SYNC_INTERVAL: 'syncInterval',
+  FREEBIRD_VALIDATOR_KEY: 'validatorKey',
 }
 
 function fromEnv(env: NodeJS.ProcessEnv): Partial<NodeConfig> {
@@ -74,7 +77,7 @@ function fromFile(file: string): Partial<NodeConfig> {
     throw new CliError('config.invalid', `config file ${file} must hold a JSON object`)
   }
   for (const key of Object.keys(parsed)) {
-    if (!(key in DEFAULTS) && key !== 'genesis') {
+    if (!(key in DEFAULTS) && key !== 'genesis' && key !== 'validatorKey') {
       throw new CliError('config.unknown_key', `config file ${file}: unknown key "${key}"`)
     }
   }

@@ -20,6 +20,24 @@ export function createMetrics() {
       labelNames: ['outcome', 'code', 'source'] as const,
       registers,
     }),
+    certificatesApplied: new Counter({
+      name: 'freebird_ledger_certificates_applied_total',
+      help: 'Ledger certificates verified and applied (credited; debited in seq order), by source',
+      labelNames: ['source'] as const,
+      registers,
+    }),
+    certificatesRefused: new Counter({
+      name: 'freebird_ledger_certificates_refused_total',
+      help: 'Ledger certificates not applied, by outcome (rejected, ignored, duplicate), code and source',
+      labelNames: ['outcome', 'code', 'source'] as const,
+      registers,
+    }),
+    ledgerVotes: new Counter({
+      name: 'freebird_ledger_votes_total',
+      help: 'Orders this validator was asked to vote on, by outcome (voted, or the refusal code)',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
     gossipIn: new Counter({
       name: 'freebird_gossip_received_total',
       help: 'Gossip messages received, by verdict (accept, ignore, reject)',

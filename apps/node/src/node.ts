@@ -1,17 +1,21 @@
 import { EventEmitter } from 'node:events'
 import { mkdirSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Message } from '@freebird/protocol'
+import { createNodeVerifier } from '@freebird/node-verifier'
+import { formatAccount, type Message } from '@freebird/protocol'
 import { CliError } from './cli-error.ts'
 import type { NodeConfig } from './config.ts'
 import { type LoadedGenesis, loadGenesis } from './genesis.ts'
 import { createHttpServer } from './http/server.ts'
 import { loadOrCreatePeerKey } from './identity.ts'
+import { Ledger } from './ledger/ledger.ts'
+import { loadValidator } from './ledger/validator-key.ts'
 import type { Logger } from './logger.ts'
 import { createMetrics } from './metrics.ts'
 import { Gossip } from './p2p/gossip.ts'
 import { createHost } from './p2p/host.ts'
-import { syncProtocol, topicOf } from './p2p/names.ts'
+import { LedgerProtocol } from './p2p/ledger-protocol.ts'
+import { certificateTopicOf, ledgerSyncProtocols, syncProtocol, topicOf } from './p2p/names.ts'
 import { DenyList, PeerKeeper } from './p2p/peer-keeper.ts'
 import { LightClientProtocols } from './p2p/protocols.ts'
 import { Ingest } from './pipeline/ingest.ts'
@@ -29,6 +33,8 @@ export interface FreebirdNode {
   readonly ingest: Ingest
   readonly events: EventEmitter<{ stored: [Message] }>
   readonly sync: SyncService
+  readonly ledger: Ledger
+  readonly ledgerSync: SyncService
   start(): Promise<void>
   stop(): Promise<void>
 }
@@ -52,12 +58,20 @@ export async function createNode(config: NodeConfig, log: Logger): Promise<Freeb
   const network = genesis.networkIdText
   mkdirSync(config.data, { recursive: true })
   const dbPath = join(config.data, 'db')
+  const validator = loadValidator(config.validatorKey, config.data, genesis.ledger)
   const store = await MessageStore.open(dbPath, genesis.networkId)
+  const ledger = await Ledger.open(join(config.data, 'ledger'), {
+    params: genesis.ledger,
+    ...(validator ? { validator } : {}),
+    verify: createNodeVerifier(),
+    log,
+  })
   const metrics = createMetrics()
   const events = new EventEmitter<{ stored: [Message] }>()
   events.setMaxListeners(10_000)
   const pool = new VerifyPool({ threads: config.verifyThreads })
   const topic = topicOf(network)
+  const certificateTopic = certificateTopicOf(network)
   const deny = new DenyList()
   let libp2p: Awaited<ReturnType<typeof createHost>>
   try {
@@ -66,6 +80,7 @@ export async function createNode(config: NodeConfig, log: Logger): Promise<Freeb
       listen: config.listen,
       bootstrap: config.bootstrap,
       topic,
+      certificateTopic,
       registry: metrics.registry,
       connectionGater: deny.gater(),
     })
@@ -73,6 +88,7 @@ export async function createNode(config: NodeConfig, log: Logger): Promise<Freeb
     // A bad --listen or --bootstrap: release what exists, report a one-line error.
     await pool.close()
     await store.close()
+    await ledger.close()
     const message = error instanceof Error ? error.message : String(error)
     throw new CliError('config.invalid', `cannot set up libp2p: ${message}`)
   }
@@ -98,6 +114,46 @@ export async function createNode(config: NodeConfig, log: Logger): Promise<Freeb
     },
   })
   gossip = new Gossip({ pubsub: libp2p.services.pubsub, topic, ingest, metrics, log })
+  const certificateGossip = new Gossip({
+    pubsub: libp2p.services.pubsub,
+    topic: certificateTopic,
+    ingest: {
+      submit: async (bytes, source) => {
+        const result = await ledger.submit(bytes, source)
+        if (result.status !== 'stored')
+          metrics.certificatesRefused.inc({
+            outcome: result.status,
+            code: 'code' in result ? result.code : 'duplicate',
+            source,
+          })
+        return result
+      },
+    },
+    metrics,
+    log,
+  })
+  ledger.events.on('applied', (certificate, source) => {
+    metrics.certificatesApplied.inc({ source })
+    if (source !== 'gossip' && source !== 'sync') void certificateGossip.publish(certificate)
+  })
+  const ledgerProtocolHandler = new LedgerProtocol({
+    libp2p,
+    network,
+    ledger,
+    genesis: genesis.bytes,
+    metrics,
+    log,
+  })
+  const ledgerSync = new SyncService({
+    libp2p,
+    network,
+    protocols: ledgerSyncProtocols(network),
+    store: ledger,
+    ingest: ledger,
+    metrics,
+    log,
+    interval: config.syncInterval,
+  })
   const protocols = new LightClientProtocols({ libp2p, network, store, ingest, events, log })
   const sync = new SyncService({
     libp2p,
@@ -123,6 +179,7 @@ export async function createNode(config: NodeConfig, log: Logger): Promise<Freeb
           store,
           ingest,
           genesis,
+          ledger,
           metrics,
           events,
           ready: () => ready,
@@ -151,12 +208,17 @@ export async function createNode(config: NodeConfig, log: Logger): Promise<Freeb
     ingest,
     events,
     sync,
+    ledger,
+    ledgerSync,
     async start() {
       // Handlers first: a peer that connects at once finds every protocol.
       await protocols.start()
+      await ledgerProtocolHandler.start()
       await sync.start()
+      await ledgerSync.start()
       await libp2p.start()
       gossip?.start()
+      certificateGossip.start()
       keeper.start()
       if (http) {
         const [host, port] = splitHostPort(config.http)
@@ -184,6 +246,7 @@ export async function createNode(config: NodeConfig, log: Logger): Promise<Freeb
           multiaddrs: libp2p.getMultiaddrs().map(String),
           http: httpUrl,
           messages: store.messageCount,
+          validator: validator ? formatAccount(validator.publicKey) : undefined,
         },
         'node started',
       )
@@ -194,12 +257,16 @@ export async function createNode(config: NodeConfig, log: Logger): Promise<Freeb
       await http?.close()
       keeper.stop()
       await sync.stop()
+      await ledgerSync.stop()
       await protocols.stop().catch(() => {})
+      await ledgerProtocolHandler.stop()
       gossip?.stop()
+      certificateGossip.stop()
       ingest.close()
       await libp2p.stop()
       await pool.close()
       await store.close()
+      await ledger.close()
       log.info('node stopped')
     },
   }

@@ -16,6 +16,7 @@ interface NodeFlags {
   logLevel?: string
   verifyThreads?: string
   syncInterval?: string
+  validatorKey?: string
 }
 
 /** Starts the node; the usual reasons it cannot start become one-line errors with a code. */
@@ -94,6 +95,10 @@ export function nodeCommand(): Command {
       '--sync-interval <ms>',
       'sync with a random peer this often, 0 = only on connect [FREEBIRD_SYNC_INTERVAL] (default 30000)',
     )
+    .option(
+      '--validator-key <file>',
+      "the ledger validator's key file [FREEBIRD_VALIDATOR_KEY] (default: DATA/validator.key when it exists)",
+    )
     .action(async (flags: NodeFlags) => {
       const config = resolveConfig({
         ...(flags.data ? { data: flags.data } : {}),
@@ -105,6 +110,7 @@ export function nodeCommand(): Command {
         ...(flags.logLevel ? { logLevel: flags.logLevel } : {}),
         ...(flags.verifyThreads ? { verifyThreads: Number(flags.verifyThreads) } : {}),
         ...(flags.syncInterval ? { syncInterval: Number(flags.syncInterval) } : {}),
+        ...(flags.validatorKey ? { validatorKey: flags.validatorKey } : {}),
       })
       const log = createLogger(config.logLevel)
       const node = await startNode(config, log)

@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events'
 import type { Message } from '@freebird/protocol'
 import type { LoadedGenesis } from '../genesis.ts'
+import type { Ledger } from '../ledger/ledger.ts'
 import type { Metrics } from '../metrics.ts'
 import type { Ingest } from '../pipeline/ingest.ts'
 import type { MessageStore } from '../store/message-store.ts'
@@ -12,6 +13,8 @@ export interface HttpContext {
   store: MessageStore
   ingest: Ingest
   genesis: LoadedGenesis
+  /** The token ledger (every node keeps one; it votes on a validator). */
+  ledger?: Ledger
   metrics: Metrics
   /** Emits 'stored' with each newly stored Message. */
   events: EventEmitter<{ stored: [Message] }>

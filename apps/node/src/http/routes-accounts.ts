@@ -81,7 +81,12 @@ export function accountRoutes(app: FastifyInstance, ctx: HttpContext): void {
         const m = ctx.store.decode(bytes)
         return {
           id: m.id,
-          json: { ...messageToJson(m), reactions: await ctx.store.reactionCounts(m.id) },
+          json: {
+            ...messageToJson(m),
+            reactions: await ctx.store.reactionCounts(m.id),
+            // Certified tips to the post, in base units (GET /v1/posts/:id/tips has the certificates).
+            tips: (ctx.ledger?.state.tipsOf(m.id) ?? 0n).toString(),
+          },
         }
       }
       // Breadth-first over replies, up to `limit` posts in all; each lists its parent.

@@ -3,6 +3,7 @@ import type { HttpContext } from './context.ts'
 import { HttpError } from './errors.ts'
 import { accountRoutes } from './routes-accounts.ts'
 import { eventRoutes } from './routes-events.ts'
+import { ledgerRoutes } from './routes-ledger.ts'
 import { messageRoutes } from './routes-messages.ts'
 import { nodeRoutes } from './routes-node.ts'
 import { queryRoutes } from './routes-query.ts'
@@ -56,5 +57,6 @@ export function createHttpServer(ctx: HttpContext): FastifyInstance {
   queryRoutes(app, ctx)
   eventRoutes(app, ctx)
   syncRoutes(app, ctx)
+  ledgerRoutes(app, ctx)
   return app
 }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
-import { decodeEnvelope, type Message } from '@freebird/protocol'
+import { decodeEnvelope } from '@freebird/protocol'
 import type { GossipSub, GossipsubMessage } from '@libp2p/gossipsub'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { Logger } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
-import { blamesSender, type Ingest, type IngestResult } from '../pipeline/ingest.ts'
+import { blamesSender, type IngestResult } from '../pipeline/ingest.ts'
 
 /**
  * Gossip message id = the Freebird message id (SHA-256 over the id tag, the
@@ -13,6 +13,7 @@ import { blamesSender, type Ingest, type IngestResult } from '../pipeline/ingest
  * rejected, and need an id only for that.
  */
 const TAG = Buffer.from('freebird/message/v1')
+const CERT_TAG = Buffer.from('freebird/certificate-gossip/v1')
 export function gossipMessageId(data: Uint8Array): Uint8Array {
   const h = createHash('sha256')
   try {
@@ -23,6 +24,10 @@ export function gossipMessageId(data: Uint8Array): Uint8Array {
   }
   return new Uint8Array(h.digest())
 }
+
+/** A certificate's gossip id: a hash of its exact bytes (the ledger dedups by order id). */
+export const certificateGossipId = (data: Uint8Array): Uint8Array =>
+  new Uint8Array(createHash('sha256').update(CERT_TAG).update(data).digest())
 
 /**
  * Accept forwards; Ignore drops quietly (duplicates, not valid yet); Reject
@@ -58,7 +63,8 @@ export type FreebirdPubsub = GossipSub & {
 export interface GossipDeps {
   pubsub: FreebirdPubsub
   topic: string
-  ingest: Ingest
+  /** Where the topic's items go: the ingest pipeline (messages) or the ledger (certificates). */
+  ingest: { submit(bytes: Uint8Array, source: 'gossip'): Promise<IngestResult> }
   metrics: Metrics
   log: Logger
 }
@@ -108,8 +114,8 @@ export class Gossip {
     this.#d.pubsub.unsubscribe(this.#d.topic)
   }
 
-  /** Publishes a message this node stored from a client (gossip's own input is forwarded by gossipsub). */
-  async publish(message: Message): Promise<void> {
+  /** Publishes what this node stored from a client (gossip's own input is forwarded by gossipsub). */
+  async publish(message: { bytes: Uint8Array }): Promise<void> {
     // With nobody on the topic there is no one to tell (sync catches peers up
     // later), and publishing would only fill gossipsub's caches.
     if (this.#d.pubsub.getSubscribers(this.#d.topic).length === 0) return

@@ -11,13 +11,16 @@ import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
 import type { Registry } from 'prom-client'
 import type { FreebirdPubsub } from './gossip.ts'
-import { gossipMessageId } from './gossip.ts'
+import { certificateGossipId, gossipMessageId } from './gossip.ts'
 
 export interface HostOptions {
   privateKey: PrivateKey
   listen: string[]
   bootstrap: string[]
+  /** Gossip topic of messages. */
   topic: string
+  /** Gossip topic of ledger certificates. */
+  certificateTopic: string
   registry: Registry
   connectionGater?: ConnectionGater
 }
@@ -29,7 +32,26 @@ export interface HostOptions {
  * honest peers carry on. Mesh-delivery penalties stay off: a quiet network is
  * not a misbehaving one. IP colocation is off: a devnet runs on one address.
  */
-function scoring(topic: string) {
+function scoring(topics: string[]) {
+  const params = {
+    topicWeight: 1,
+    timeInMeshWeight: 0.01,
+    timeInMeshQuantum: 1000,
+    timeInMeshCap: 100,
+    firstMessageDeliveriesWeight: 0.5,
+    firstMessageDeliveriesDecay: 0.9,
+    firstMessageDeliveriesCap: 20,
+    meshMessageDeliveriesWeight: 0,
+    meshMessageDeliveriesDecay: 0.9,
+    meshMessageDeliveriesCap: 10,
+    meshMessageDeliveriesThreshold: 1,
+    meshMessageDeliveriesWindow: 10,
+    meshMessageDeliveriesActivation: 5000,
+    meshFailurePenaltyWeight: 0,
+    meshFailurePenaltyDecay: 0.9,
+    invalidMessageDeliveriesWeight: -10,
+    invalidMessageDeliveriesDecay: 0.9,
+  }
   return {
     scoreParams: {
       IPColocationFactorWeight: 0,
@@ -37,27 +59,7 @@ function scoring(topic: string) {
       // Reconnecting does not wash a bad score away.
       retainScore: 3_600_000,
       appSpecificScore: () => 0,
-      topics: {
-        [topic]: {
-          topicWeight: 1,
-          timeInMeshWeight: 0.01,
-          timeInMeshQuantum: 1000,
-          timeInMeshCap: 100,
-          firstMessageDeliveriesWeight: 0.5,
-          firstMessageDeliveriesDecay: 0.9,
-          firstMessageDeliveriesCap: 20,
-          meshMessageDeliveriesWeight: 0,
-          meshMessageDeliveriesDecay: 0.9,
-          meshMessageDeliveriesCap: 10,
-          meshMessageDeliveriesThreshold: 1,
-          meshMessageDeliveriesWindow: 10,
-          meshMessageDeliveriesActivation: 5000,
-          meshFailurePenaltyWeight: 0,
-          meshFailurePenaltyDecay: 0.9,
-          invalidMessageDeliveriesWeight: -10,
-          invalidMessageDeliveriesDecay: 0.9,
-        },
-      },
+      topics: Object.fromEntries(topics.map((t) => [t, params])),
     },
     scoreThresholds: {
       gossipThreshold: -10,
@@ -94,14 +96,17 @@ export async function createHost(o: HostOptions) {
       pubsub: gossipsub({
         // Every Freebird message is signed by its author: gossipsub's own signature would double the cost.
         globalSignaturePolicy: 'StrictNoSign',
-        msgIdFn: (msg) => gossipMessageId(msg.data),
+        msgIdFn: (msg) =>
+          msg.topic === o.certificateTopic
+            ? certificateGossipId(msg.data)
+            : gossipMessageId(msg.data),
         asyncValidation: true,
         allowPublishToZeroTopicPeers: true,
         emitSelf: false,
         // Ids of seen messages are kept this long to drop duplicates (the store
         // dedups too). The default 2 minutes holds ~1 GiB at a few thousand msg/s.
         seenTTL: 30_000,
-        ...scoring(o.topic),
+        ...scoring([o.topic, o.certificateTopic]),
       }) as unknown as () => FreebirdPubsub,
     },
   })

@@ -9,3 +9,25 @@ export const syncProtocol = (network: string) => `/freebird/${network}/sync/1.0.
 export const fetchProtocol = (network: string) => `/freebird/${network}/fetch/1.0.0`
 /** Envelopes the dialer has and the listener lacks. */
 export const pushProtocol = (network: string) => `/freebird/${network}/push/1.0.0`
+
+/** The three protocols of one reconciled set. */
+export interface SyncProtocols {
+  sync: string
+  fetch: string
+  push: string
+}
+export const messageSyncProtocols = (network: string): SyncProtocols => ({
+  sync: syncProtocol(network),
+  fetch: fetchProtocol(network),
+  push: pushProtocol(network),
+})
+/** The ledger's certificates: a second reconciled set, with the same three protocols. */
+export const ledgerSyncProtocols = (network: string): SyncProtocols => ({
+  sync: `/freebird/${network}/ledger-sync/1.0.0`,
+  fetch: `/freebird/${network}/ledger-fetch/1.0.0`,
+  push: `/freebird/${network}/ledger-push/1.0.0`,
+})
+/** Certificates by gossip. */
+export const certificateTopicOf = (network: string) => `/freebird/${network}/certificates/1`
+/** Orders, votes, certificates, balances and transfers for light clients. */
+export const ledgerProtocol = (network: string) => `/freebird/${network}/ledger/1.0.0`

@@ -1,5 +1,5 @@
-import type { Ingest } from '../pipeline/ingest.ts'
-import type { MessageStore } from '../store/message-store.ts'
+import type { IngestResult } from '../pipeline/ingest.ts'
+import type { SyncIndex } from './sync-index.ts'
 
 /** Bounds on what one sync session may cost either side. */
 export interface SyncLimits {
@@ -26,9 +26,23 @@ export const DEFAULT_SYNC_LIMITS: SyncLimits = {
   ingestWindow: 4_096,
 }
 
+/** A reconciled set: the message store, or the ledger's certificates. */
+export interface SyncSet {
+  readonly syncIndex: SyncIndex
+  /** Items' bytes by id (undefined for ids not held). */
+  getMessages(ids: Uint8Array[]): Promise<(Uint8Array | undefined)[]>
+  /** Positions in `ids` of items gone for good here (not to fetch again). */
+  goneOf(ids: Uint8Array[]): Promise<Set<number>>
+}
+
+/** Where fetched and pushed items go: validated, then stored or refused. */
+export interface SyncSink {
+  submit(bytes: Uint8Array, source: 'sync'): Promise<IngestResult>
+}
+
 /** What both sides of a sync session work with. */
 export interface SyncContext {
-  store: MessageStore
-  ingest: Ingest
+  store: SyncSet
+  ingest: SyncSink
   limits: SyncLimits
 }

@@ -3,7 +3,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import type { Logger } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
 import { idleTimeout } from '../p2p/frames.ts'
-import { fetchProtocol, pushProtocol, syncProtocol } from '../p2p/names.ts'
+import { messageSyncProtocols, type SyncProtocols } from '../p2p/names.ts'
 import { DEFAULT_SYNC_LIMITS, type SyncContext, type SyncLimits } from './context.ts'
 import { SyncSessionError, toSessionError } from './errors.ts'
 import { SyncProgress } from './progress.ts'
@@ -19,6 +19,8 @@ const KEEP_LAST = 64
 export interface SyncServiceOptions extends Omit<SyncContext, 'limits'> {
   libp2p: Libp2p
   network: string
+  /** The set's protocols: the message set's by default. */
+  protocols?: SyncProtocols
   metrics: Metrics
   log: Logger
   /** Sync with a random peer this often (ms); 0 turns periodic sync off. */
@@ -80,25 +82,30 @@ export class SyncService {
     this.#progress = new SyncProgress(options.log)
   }
 
+  get #protocols(): SyncProtocols {
+    return this.#o.protocols ?? messageSyncProtocols(this.#o.network)
+  }
+
   get #protocol(): string {
-    return syncProtocol(this.#o.network)
+    return this.#protocols.sync
   }
 
   async start(): Promise<void> {
-    const { libp2p, network } = this.#o
+    const { libp2p } = this.#o
+    const names = this.#protocols
     const opts = { maxInboundStreams: 2 }
     await libp2p.handle(
-      syncProtocol(network),
+      names.sync,
       (stream, connection) => this.#serve('sync', stream, connection.remotePeer),
       opts,
     )
     await libp2p.handle(
-      fetchProtocol(network),
+      names.fetch,
       (stream, connection) => this.#serve('fetch', stream, connection.remotePeer),
       opts,
     )
     await libp2p.handle(
-      pushProtocol(network),
+      names.push,
       (stream, connection) => this.#serve('push', stream, connection.remotePeer),
       opts,
     )
@@ -110,15 +117,14 @@ export class SyncService {
   }
 
   async stop(): Promise<void> {
-    const { libp2p, network } = this.#o
+    const { libp2p } = this.#o
+    const names = this.#protocols
     clearInterval(this.#timer)
     libp2p.removeEventListener('peer:identify', this.#onIdentify as never)
     this.#abort.abort()
     for (const wake of this.#slots.splice(0)) wake()
     await Promise.allSettled(this.#sessions.values())
-    await libp2p
-      .unhandle([syncProtocol(network), fetchProtocol(network), pushProtocol(network)])
-      .catch(() => {})
+    await libp2p.unhandle([names.sync, names.fetch, names.push]).catch(() => {})
   }
 
   /**
@@ -169,7 +175,7 @@ export class SyncService {
     metrics.syncRunning.inc({ role: 'initiator' })
     log.debug({ peer: peer.toString(), reason }, 'sync started')
     try {
-      const stats = await runSession(this.#ctx, this.#o.libp2p, this.#o.network, peer, {
+      const stats = await runSession(this.#ctx, this.#o.libp2p, this.#protocols, peer, {
         signal: this.#abort.signal,
         onProgress: (s) => this.#progress.update(s),
       })

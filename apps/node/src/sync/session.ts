@@ -1,7 +1,7 @@
 import { Reconciler } from '@freebird/protocol'
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { idleTimeout, readFrames, writeFrame } from '../p2p/frames.ts'
-import { fetchProtocol, pushProtocol, syncProtocol } from '../p2p/names.ts'
+import type { SyncProtocols } from '../p2p/names.ts'
 import type { SyncContext } from './context.ts'
 import { SyncSessionError, toSessionError } from './errors.ts'
 import { Fetcher } from './fetcher.ts'
@@ -46,7 +46,7 @@ export interface SessionOptions {
 export async function runSession(
   ctx: SyncContext,
   libp2p: Libp2p,
-  network: string,
+  protocols: SyncProtocols,
   peer: PeerId,
   options: SessionOptions = {},
 ): Promise<SessionStats> {
@@ -79,8 +79,8 @@ export async function runSession(
       throw new SyncSessionError('sync.unreachable', `cannot open ${protocol}: ${message}`)
     }
   }
-  const fetcher = new Fetcher(ctx, () => open(fetchProtocol(network)))
-  const pusher = new Pusher(ctx, () => open(pushProtocol(network)))
+  const fetcher = new Fetcher(ctx, () => open(protocols.fetch))
+  const pusher = new Pusher(ctx, () => open(protocols.push))
   const onAbort = () => {
     for (const s of streams) s.abort(new SyncSessionError('sync.closed', 'sync stopped'))
   }
@@ -97,7 +97,7 @@ export async function runSession(
   const ticker = options.onProgress ? setInterval(report, 500) : undefined
   let answers: AsyncGenerator<Uint8Array> | undefined
   try {
-    const stream = await open(syncProtocol(network))
+    const stream = await open(protocols.sync)
     answers = readFrames(stream, limits.maxFrameBytes)
     let query: Uint8Array | null = await store.syncIndex.read((view) =>
       new Reconciler(view, { frameSizeLimit: limits.frameSizeLimit }).initiate(),

@@ -1,0 +1,346 @@
+import { EventEmitter } from 'node:events'
+import {
+  type AccountState,
+  type BalanceAttestation,
+  type Certificate,
+  computeOrderId,
+  concatBytes as concat,
+  decodeCanonical,
+  decodeCertificate,
+  decodeTransferOrder,
+  encodeVote,
+  LedgerError,
+  type LedgerParams,
+  LedgerState,
+  type Signer,
+  signBalance,
+  signVote,
+  type TransferOrder,
+  toHex,
+  type Verifier,
+} from '@freebird/protocol'
+import type { Logger } from '../logger.ts'
+import type { IngestResult } from '../pipeline/ingest.ts'
+import type { Db } from '../store/db.ts'
+import { prefixEnd, u64 } from '../store/keys.ts'
+import type { SyncSet, SyncSink } from '../sync/context.ts'
+import { SyncIndex } from '../sync/sync-index.ts'
+import {
+  decodeAccount,
+  decodeAmount,
+  encodeAccount,
+  encodeAmount,
+  type LedgerSublevels,
+  openLedgerDb,
+} from './ledger-db.ts'
+import { LedgerWriter, type Op } from './ledger-writer.ts'
+
+export type LedgerSource = 'http' | 'libp2p' | 'gossip' | 'sync'
+
+export interface LedgerOptions {
+  params: LedgerParams
+  /** The node's validator key, when it is in the committee: it votes and attests. */
+  validator?: Signer
+  verify: Verifier
+  log: Logger
+}
+
+/** An account's balance as this node holds it. */
+export interface BalanceAnswer {
+  balance: bigint
+  nextSeq: number
+  /** This validator's signed statement of the same (absent on other nodes, or while the balance is below zero). */
+  attestation?: BalanceAttestation
+}
+
+const EMPTY = new Uint8Array(0)
+const slotKey = (from: Uint8Array, seq: number) => concat(from, u64(seq))
+const lockId = (from: Uint8Array, seq: number) => `${toHex(from)}/${seq}`
+
+/**
+ * The token ledger of one node: certificates verified and applied (LedgerState
+ * in memory, persisted in LevelDB, one atomic batch per group of writes), the
+ * certificate set for sync, and — on a validator — votes with their locks.
+ * A submitter hears back only after its batch is written; a vote goes out
+ * only after its lock is on disk (fsync'd), so a validator never votes twice
+ * at one (from, seq), even across a crash.
+ */
+export class Ledger implements SyncSet, SyncSink {
+  readonly params: LedgerParams
+  readonly state: LedgerState
+  readonly syncIndex: SyncIndex
+  readonly events = new EventEmitter<{ applied: [Certificate, LedgerSource] }>()
+  readonly #db: Db
+  readonly #subs: LedgerSublevels
+  readonly #o: LedgerOptions
+  readonly #writer: LedgerWriter
+  /** (from, seq) to the order id this validator voted for. */
+  readonly #locks = new Map<string, Uint8Array>()
+
+  private constructor(db: Db, subs: LedgerSublevels, options: LedgerOptions) {
+    this.#db = db
+    this.#subs = subs
+    this.#o = options
+    this.params = options.params
+    this.state = new LedgerState(options.params)
+    this.syncIndex = new SyncIndex(subs.byTime)
+    this.#writer = new LedgerWriter(db, this.syncIndex)
+  }
+
+  static async open(path: string, options: LedgerOptions): Promise<Ledger> {
+    const { db, subs } = await openLedgerDb(path)
+    const ledger = new Ledger(db, subs, options)
+    await ledger.#load()
+    return ledger
+  }
+
+  get isValidator(): boolean {
+    return !!this.#o.validator
+  }
+
+  get validatorKey(): Uint8Array | undefined {
+    return this.#o.validator?.publicKey
+  }
+
+  async #load(): Promise<void> {
+    const s = this.#subs
+    const accounts: [string, AccountState][] = []
+    for await (const [k, v] of s.accounts.iterator()) accounts.push([toHex(k), decodeAccount(v)])
+    const slots: [string, number, Uint8Array][] = []
+    for await (const [k, v] of s.slots.iterator())
+      slots.push([toHex(k.subarray(0, 32)), readSeq(k), Uint8Array.from(v)])
+    const tips: [string, bigint][] = []
+    for await (const [k, v] of s.tips.iterator()) tips.push([toHex(k), decodeAmount(v)])
+    this.state.restore(accounts, slots, tips)
+    const trusted: Verifier = () => true
+    for await (const k of s.pending.keys()) {
+      const id = this.state.slot(k.subarray(0, 32), readSeq(k))
+      const bytes = id && (await s.certificates.get(id))
+      if (bytes) this.state.restorePending(decodeCertificate(bytes, this.params, trusted))
+    }
+    for await (const [k, v] of s.locks.iterator())
+      this.#locks.set(lockId(k.subarray(0, 32), readSeq(k)), computeOrderIdOf(v))
+    await this.syncIndex.load()
+  }
+
+  async close(): Promise<void> {
+    await this.#writer.idle()
+    await this.#db.close()
+  }
+
+  // ----------------------------------------------------------------- certificates
+
+  /**
+   * Verifies and applies a certificate; resolves once it is on disk. A
+   * certificate already held is a duplicate before any signature is checked.
+   */
+  async submit(bytes: Uint8Array, source: LedgerSource): Promise<IngestResult> {
+    const known = this.#knownOrder(bytes)
+    if (known) return { status: 'duplicate', id: known }
+    let certificate: Certificate
+    try {
+      certificate = decodeCertificate(bytes, this.params, this.#o.verify)
+    } catch (error) {
+      if (!(error instanceof LedgerError)) throw error
+      return refusal(error)
+    }
+    const result = this.state.apply(certificate)
+    const id = certificate.order.id
+    if (result.status === 'duplicate') return { status: 'duplicate', id }
+    if (result.status === 'conflict') {
+      this.#o.log.error(
+        { order: toHex(id), existing: toHex(result.existing) },
+        'two certificates for one (from, seq): more than f validators are faulty',
+      )
+      return refusal(
+        new LedgerError('ledger.conflicting_certificate', 'another order is certified at this seq'),
+        id,
+      )
+    }
+    const s = this.#subs
+    const d = certificate.order.data
+    const ops: Op[] = []
+    const put = (sub: Op['sublevel'], key: Uint8Array, value: Uint8Array) =>
+      ops.push({ type: 'put', sublevel: sub, key, value })
+    const del = (sub: Op['sublevel'], key: Uint8Array) =>
+      ops.push({ type: 'del', sublevel: sub, key })
+    const timeKey = concat(u64(d.timestamp), id)
+    put(s.certificates, id, certificate.bytes)
+    put(s.byTime, timeKey, EMPTY)
+    put(s.slots, slotKey(d.from, d.seq), id)
+    put(s.history, concat(d.from, timeKey), EMPTY)
+    put(s.history, concat(d.to, timeKey), EMPTY)
+    if (d.kind === 'tip' && d.ref) {
+      put(s.tips, d.ref, encodeAmount(this.state.tipsOf(d.ref)))
+      put(s.tipList, concat(d.ref, timeKey), EMPTY)
+    }
+    for (const hex of result.touched)
+      put(s.accounts, hexBytes(hex), encodeAccount(this.state.account(hex)))
+    if (result.status === 'buffered') put(s.pending, slotKey(d.from, d.seq), EMPTY)
+    else {
+      for (const c of result.debited) {
+        const { from, seq } = c.order.data
+        if (c !== certificate) del(s.pending, slotKey(from, seq))
+        if (this.#locks.delete(lockId(from, seq))) del(s.locks, slotKey(from, seq))
+      }
+    }
+    await this.#writer.write(ops, { added: [timeKey] })
+    this.events.emit('applied', certificate, source)
+    return { status: 'stored', id }
+  }
+
+  /** The order id when the certificate's order already holds its slot here (no signature checked). */
+  #knownOrder(bytes: Uint8Array): Uint8Array | undefined {
+    try {
+      const outer = decodeCanonical(bytes, 'certificate') as { order?: unknown }
+      const signed = decodeCanonical(outer.order as Uint8Array, 'order') as { order?: unknown }
+      const dataBytes = signed.order as Uint8Array
+      const data = decodeCanonical(dataBytes, 'order') as { from?: unknown; seq?: unknown }
+      if (!(data.from instanceof Uint8Array) || typeof data.seq !== 'number') return undefined
+      const held = this.state.slot(data.from, data.seq)
+      if (!held) return undefined
+      const id = computeOrderId(dataBytes)
+      return toHex(held) === toHex(id) ? id : undefined
+    } catch {
+      return undefined
+    }
+  }
+
+  // ----------------------------------------------------------------- votes
+
+  /**
+   * A validator's vote on a signed order: refused with a LedgerError for a
+   * bad order, a wrong seq, too little balance, the supply cap, or another
+   * order already locked at (from, seq); the same vote again for the same order.
+   */
+  async vote(orderBytes: Uint8Array): Promise<Uint8Array> {
+    const validator = this.#o.validator
+    if (!validator) throw new LedgerError('ledger.not_validator', 'this node is not a validator')
+    const order = decodeTransferOrder(orderBytes, this.params.network, this.#o.verify)
+    const { from, seq } = order.data
+    const same = (id: Uint8Array | undefined) => id && toHex(id) === toHex(order.id)
+    const certified = this.state.slot(from, seq)
+    if (certified) {
+      if (same(certified)) return encodeVote(signVote(order.id, validator))
+      throw conflicting(certified)
+    }
+    const locked = this.#locks.get(lockId(from, seq))
+    if (locked) {
+      if (!same(locked)) throw conflicting(locked)
+      // Asked again (a retry): the lock is on disk or being written with the first answer.
+      await this.#writer.idle()
+      return encodeVote(signVote(order.id, validator))
+    }
+    const refusal = this.state.checkOrder(order)
+    if (refusal) throw refusal
+    this.#locks.set(lockId(from, seq), order.id)
+    await this.#writer.write(
+      [{ type: 'put', sublevel: this.#subs.locks, key: slotKey(from, seq), value: order.bytes }],
+      { durable: true },
+    )
+    return encodeVote(signVote(order.id, validator))
+  }
+
+  /** The order this validator locked at (from, seq), if any. */
+  async lockedOrder(from: Uint8Array, seq: number): Promise<TransferOrder | undefined> {
+    const bytes = await this.#subs.locks.get(slotKey(from, seq))
+    return bytes ? decodeTransferOrder(bytes, this.params.network, this.#o.verify) : undefined
+  }
+
+  // ----------------------------------------------------------------- reads
+
+  balance(account: Uint8Array): BalanceAnswer {
+    const a = this.state.account(account)
+    const answer: BalanceAnswer = { balance: a.balance, nextSeq: a.nextSeq }
+    if (this.#o.validator && a.balance >= 0n) {
+      answer.attestation = signBalance(
+        { network: this.params.network, account, balance: a.balance, nextSeq: a.nextSeq },
+        this.#o.validator,
+      )
+    }
+    return answer
+  }
+
+  /** Certificates from or to `account`, newest first; `before` is a (timestamp, id) cursor key. */
+  async transfers(
+    account: Uint8Array,
+    options: { limit: number; before?: Uint8Array },
+  ): Promise<Uint8Array[]> {
+    return this.#listed(this.#subs.history, account, options)
+  }
+
+  /** Certificates of tips to a post, newest first. */
+  async tipsTo(
+    post: Uint8Array,
+    options: { limit: number; before?: Uint8Array },
+  ): Promise<Uint8Array[]> {
+    return this.#listed(this.#subs.tipList, post, options)
+  }
+
+  async #listed(
+    sub: LedgerSublevels['history'],
+    prefix: Uint8Array,
+    options: { limit: number; before?: Uint8Array },
+  ): Promise<Uint8Array[]> {
+    const keys = await sub
+      .keys({
+        gte: prefix,
+        lt: options.before ? concat(prefix, options.before) : prefixEnd(prefix),
+        reverse: true,
+        limit: options.limit,
+      })
+      .all()
+    const ids = keys.map((k) => k.subarray(prefix.length + 8))
+    const found = await this.getMessages(ids)
+    return found.filter((b): b is Uint8Array => !!b)
+  }
+
+  certificate(id: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.#subs.certificates.get(id)
+  }
+
+  getMessages(ids: Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.#subs.certificates.getMany(ids)
+  }
+
+  /** Nothing leaves the certificate set. */
+  async goneOf(_ids: Uint8Array[]): Promise<Set<number>> {
+    return new Set()
+  }
+
+  /** The certificate set's size and fingerprint (equal on two nodes exactly when they hold the same set). */
+  async summary(): Promise<{ certificates: number; root: string }> {
+    return this.syncIndex.read(async (view) => {
+      const n = await view.size()
+      return { certificates: n, root: toHex(await view.fingerprint(0, n)) }
+    })
+  }
+}
+
+function readSeq(key: Uint8Array): number {
+  return Number(new DataView(key.buffer, key.byteOffset + 32, 8).getBigUint64(0))
+}
+
+function hexBytes(hex: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(hex, 'hex'))
+}
+
+function computeOrderIdOf(signedOrder: Uint8Array): Uint8Array {
+  const signed = decodeCanonical(signedOrder, 'order') as { order: Uint8Array }
+  return computeOrderId(signed.order)
+}
+
+const conflicting = (id: Uint8Array) =>
+  new LedgerError(
+    'ledger.conflicting_order',
+    `another order (${toHex(id)}) holds this seq: sign no other order at it; retry that one`,
+  )
+
+function refusal(error: LedgerError, id?: Uint8Array): IngestResult {
+  return {
+    status: error.action === 'reject' ? 'rejected' : 'ignored',
+    code: error.code,
+    message: error.message,
+    ...(id ? { id } : {}),
+  }
+}
