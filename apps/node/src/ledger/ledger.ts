@@ -18,6 +18,7 @@ import {
   type TransferOrder,
   toHex,
   type Verifier,
+  voteDigest,
 } from '@freebird/protocol'
 import type { Logger } from '../logger.ts'
 import type { IngestResult } from '../pipeline/ingest.ts'
@@ -34,6 +35,7 @@ import {
   openLedgerDb,
 } from './ledger-db.ts'
 import { LedgerWriter, type Op } from './ledger-writer.ts'
+import { MemoVerifier } from './memo-verifier.ts'
 
 export type LedgerSource = 'http' | 'libp2p' | 'gossip' | 'sync'
 
@@ -76,6 +78,7 @@ export class Ledger implements SyncSet, SyncSink {
   readonly #writer: LedgerWriter
   /** (from, seq) to the order id this validator voted for. */
   readonly #locks = new Map<string, Uint8Array>()
+  readonly #memo: MemoVerifier
 
   private constructor(db: Db, subs: LedgerSublevels, options: LedgerOptions) {
     this.#db = db
@@ -85,6 +88,7 @@ export class Ledger implements SyncSet, SyncSink {
     this.state = new LedgerState(options.params)
     this.syncIndex = new SyncIndex(subs.byTime)
     this.#writer = new LedgerWriter(db, this.syncIndex)
+    this.#memo = new MemoVerifier(options.verify)
   }
 
   static async open(path: string, options: LedgerOptions): Promise<Ledger> {
@@ -139,7 +143,7 @@ export class Ledger implements SyncSet, SyncSink {
     if (known) return { status: 'duplicate', id: known }
     let certificate: Certificate
     try {
-      certificate = decodeCertificate(bytes, this.params, this.#o.verify)
+      certificate = decodeCertificate(bytes, this.params, this.#memo.verify)
     } catch (error) {
       if (!(error instanceof LedgerError)) throw error
       return refusal(error)
@@ -216,12 +220,12 @@ export class Ledger implements SyncSet, SyncSink {
   async vote(orderBytes: Uint8Array): Promise<Uint8Array> {
     const validator = this.#o.validator
     if (!validator) throw new LedgerError('ledger.not_validator', 'this node is not a validator')
-    const order = decodeTransferOrder(orderBytes, this.params.network, this.#o.verify)
+    const order = decodeTransferOrder(orderBytes, this.params.network, this.#memo.verify)
     const { from, seq } = order.data
     const same = (id: Uint8Array | undefined) => id && toHex(id) === toHex(order.id)
     const certified = this.state.slot(from, seq)
     if (certified) {
-      if (same(certified)) return encodeVote(signVote(order.id, validator))
+      if (same(certified)) return this.#signVote(order.id, validator)
       throw conflicting(certified)
     }
     const locked = this.#locks.get(lockId(from, seq))
@@ -229,7 +233,7 @@ export class Ledger implements SyncSet, SyncSink {
       if (!same(locked)) throw conflicting(locked)
       // Asked again (a retry): the lock is on disk or being written with the first answer.
       await this.#writer.idle()
-      return encodeVote(signVote(order.id, validator))
+      return this.#signVote(order.id, validator)
     }
     const refusal = this.state.checkOrder(order)
     if (refusal) throw refusal
@@ -238,7 +242,14 @@ export class Ledger implements SyncSet, SyncSink {
       [{ type: 'put', sublevel: this.#subs.locks, key: slotKey(from, seq), value: order.bytes }],
       { durable: true },
     )
-    return encodeVote(signVote(order.id, validator))
+    return this.#signVote(order.id, validator)
+  }
+
+  /** Signs a vote, and remembers it: the certificate brings it back to be checked. */
+  #signVote(orderId: Uint8Array, validator: Signer): Uint8Array {
+    const vote = signVote(orderId, validator)
+    this.#memo.remember(vote.validator, voteDigest(orderId), vote.signature)
+    return encodeVote(vote)
   }
 
   /** The order this validator locked at (from, seq), if any. */

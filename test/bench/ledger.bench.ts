@@ -1,0 +1,236 @@
+/**
+ * The token ledger on a 4-validator devnet (4 `freebird node` processes, each
+ * a validator, weight 1, quorum 3) and this process as the client, all on
+ * this machine.
+ *
+ * Closed loop: C accounts transfer at once, each back to back (a transfer
+ * needs the sender's previous one certified, so one account is sequential).
+ * One transfer: sign the order; POST it to the 4 validators (HTTP keep-alive);
+ * verify the votes as they come and form the certificate at the 3rd valid
+ * one ("certified": the latency figure, client to certified); push the
+ * certificate to the 4 nodes and wait for their acknowledgement (each has
+ * verified and written it), so the sender's next order finds its next seq
+ * everywhere. Transfers/s counts transfers whose certificate every node
+ * acknowledged, over a measured window after a warm-up. At the end every node
+ * must hold the same certificate set (one root) and conserve the supply.
+ *
+ * Cost bound (the issue's): each transfer costs ~23 Ed25519 verifications
+ * (4 orders checked by validators, 3 votes by the client, 4 certificates x 4
+ * signatures by the nodes) and 4 signatures (votes) + 1 (order); the figure
+ * is reported as a fraction of 1,500 transfers/s, that bound on this machine.
+ *   node bench/ledger.bench.ts
+ * Env: FREEBIRD_BENCH_CONCURRENCY (64), FREEBIRD_BENCH_SECONDS (10),
+ *      FREEBIRD_BENCH_WARMUP_SECONDS (3), FREEBIRD_BENCH_ACCOUNTS (256).
+ */
+
+import { readFileSync, rmSync } from 'node:fs'
+import { Agent, request } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startDevnet } from '@freebird/node'
+import { createNodeSigner, createNodeVerifier } from '@freebird/node-verifier'
+import {
+  buildCertificate,
+  buildTransferOrder,
+  type Certificate,
+  checkVote,
+  decodeVote,
+  fromHex,
+  type LedgerGenesis,
+  ledgerParams,
+  networkIdFromGenesis,
+  parseAccount,
+  parseSecretKey,
+  type Signer,
+  type Vote,
+} from '@freebird/protocol'
+import { cpuMeter, envInt, fmt, summary, writeResults } from './node-helpers.ts'
+
+const CONCURRENCY = envInt('FREEBIRD_BENCH_CONCURRENCY', 64)
+const SECONDS = envInt('FREEBIRD_BENCH_SECONDS', 10)
+const WARMUP = envInt('FREEBIRD_BENCH_WARMUP_SECONDS', 3)
+const ACCOUNTS = envInt('FREEBIRD_BENCH_ACCOUNTS', 256)
+const BOUND = 1_500
+const TARGET = { transfersPerSec: 1_000, p99Ms: 50 }
+
+const agent = new Agent({ keepAlive: true, maxSockets: 128 })
+
+/** One POST of bytes; resolves with the status and parsed JSON body. */
+function post(
+  url: string,
+  body: Uint8Array,
+): Promise<{ status: number; json: Record<string, string> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/octet-stream', 'content-length': body.length },
+      },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            json: JSON.parse(Buffer.concat(chunks).toString()),
+          }),
+        )
+        res.on('error', reject)
+      },
+    )
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+const dir = join(tmpdir(), `freebird-ledger-bench-${process.pid}`)
+console.log(`starting a 4-validator devnet with ${ACCOUNTS} funded accounts...`)
+const devnet = await startDevnet({ dir, nodes: 4, accounts: ACCOUNTS, basePort: 0, reset: true })
+try {
+  const record = JSON.parse(readFileSync(join(dir, 'devnet.json'), 'utf8'))
+  const genesisBytes = readFileSync(record.genesisFile)
+  const network = networkIdFromGenesis(genesisBytes)
+  const params = ledgerParams(JSON.parse(genesisBytes.toString()) as LedgerGenesis, network)
+  const verify = createNodeVerifier()
+  const urls: string[] = devnet.nodes.map((n) => n.url)
+  const accounts = (record.accounts as { account: string; keyFile: string }[]).map((a) => ({
+    key: parseAccount(a.account),
+    signer: createNodeSigner(
+      parseSecretKey(JSON.parse(readFileSync(a.keyFile, 'utf8')).secretKey),
+    ) as Signer,
+    seq: 0,
+  }))
+
+  /** One transfer; resolves with its certified latency (ms). */
+  async function transfer(from: (typeof accounts)[number], to: Uint8Array): Promise<number> {
+    const start = performance.now()
+    const order = buildTransferOrder(
+      { to, amount: 1n, seq: from.seq, kind: 'payment' },
+      { network, signer: from.signer },
+    )
+    const certificate = await new Promise<Certificate>((resolve, reject) => {
+      const votes: Vote[] = []
+      let answered = 0
+      let done = false
+      for (const url of urls) {
+        post(`${url}/v1/ledger/orders`, order.bytes).then(
+          ({ status, json }) => {
+            answered++
+            if (done) return
+            if (status === 200 && json.vote) {
+              const vote = decodeVote(fromHex(json.vote))
+              checkVote(vote, order.id, params, verify)
+              votes.push(vote)
+              if (votes.length === params.quorum) {
+                done = true
+                resolve(buildCertificate(order, votes, params, () => true))
+              }
+            }
+            if (answered === urls.length && !done)
+              reject(new Error(`no quorum: last answer ${status} ${JSON.stringify(json)}`))
+          },
+          (error) => {
+            answered++
+            if (answered === urls.length && !done) reject(error)
+          },
+        )
+      }
+    })
+    const certified = performance.now() - start
+    const acks = await Promise.all(
+      urls.map((u) => post(`${u}/v1/ledger/certificates`, certificate.bytes)),
+    )
+    for (const a of acks)
+      if (a.status !== 201 && a.status !== 200)
+        throw new Error(`certificate refused: ${JSON.stringify(a.json)}`)
+    from.seq++
+    return certified
+  }
+
+  let measuring = false
+  let stop = false
+  const latencies: number[] = []
+  let completed = 0
+  const loops = Array.from({ length: CONCURRENCY }, async (_, k) => {
+    // Each loop owns a disjoint set of senders: one account is never used by two loops.
+    const own = accounts.filter((_, i) => i % CONCURRENCY === k)
+    let turn = 0
+    while (!stop) {
+      const from = own[turn++ % own.length] as (typeof accounts)[number]
+      const to = (
+        accounts[Math.floor(Math.random() * accounts.length)] as (typeof accounts)[number]
+      ).key
+      if (to === from.key) continue
+      const ms = await transfer(from, to)
+      if (measuring) {
+        latencies.push(ms)
+        completed++
+      }
+    }
+  })
+  await new Promise((r) => setTimeout(r, WARMUP * 1000))
+  const meters = devnet.nodes.map((n) => cpuMeter(n.pid as number))
+  measuring = true
+  const t0 = performance.now()
+  await new Promise((r) => setTimeout(r, SECONDS * 1000))
+  measuring = false
+  const wall = (performance.now() - t0) / 1000
+  const cpu = meters.map((m) => m())
+  stop = true
+  await Promise.all(loops)
+
+  const rate = completed / wall
+  const lat = summary(latencies)
+  // Every node holds the same certificates, and the supply is conserved.
+  const ledgers = await Promise.all(urls.map(async (u) => (await fetch(`${u}/v1/ledger`)).json()))
+  const roots = new Set(ledgers.map((l) => (l as { root: string }).root))
+  let total = 0n
+  for (const a of record.accounts as { account: string }[])
+    total += BigInt(
+      (
+        (await (await fetch(`${urls[0]}/v1/accounts/${a.account}/balance`)).json()) as {
+          balance: string
+        }
+      ).balance,
+    )
+  const allocated = BigInt((ledgers[0] as { allocated: string }).allocated)
+
+  const result = {
+    validators: 4,
+    quorum: params.quorum,
+    concurrency: CONCURRENCY,
+    accounts: ACCOUNTS,
+    seconds: SECONDS,
+    transfers: completed,
+    transfersPerSec: Math.round(rate),
+    fractionOfBound: Number((rate / BOUND).toFixed(3)),
+    bound: BOUND,
+    certifiedLatencyMs: lat,
+    target: TARGET,
+    oneRoot: roots.size === 1,
+    certificates: (ledgers[0] as { certificates: number }).certificates,
+    supplyConserved: total === allocated,
+    cores: {
+      nodes: cpu.map((c) => Number(c.nodeCores.toFixed(2))),
+      client: Number((cpu[0]?.clientCores ?? 0).toFixed(2)),
+      machine: Number((cpu[0]?.machineCores ?? 0).toFixed(2)),
+    },
+  }
+  console.log(
+    `\n  ${fmt(rate)} transfers/s (target >= ${TARGET.transfersPerSec}; ${fmt(100 * result.fractionOfBound, 1)}% of the ~${BOUND}/s bound)` +
+      `\n  client to certified: p50 ${fmt(lat.p50, 1)} ms, p99 ${fmt(lat.p99, 1)} ms, max ${fmt(lat.max, 1)} ms (target p99 <= ${TARGET.p99Ms} ms)` +
+      `\n  ${result.certificates} certificates, one root on all 4 nodes: ${result.oneRoot}; supply conserved: ${result.supplyConserved}` +
+      `\n  cores: nodes ${result.cores.nodes.join(' / ')}, client ${result.cores.client}, machine ${result.cores.machine}`,
+  )
+  writeResults(
+    'ledger',
+    'Token ledger on a 4-validator devnet: transfers/s and client-to-certified latency',
+    result,
+  )
+} finally {
+  await devnet.stop()
+  agent.destroy()
+  rmSync(dir, { recursive: true, force: true })
+}
