@@ -1,19 +1,29 @@
 import type { ProfileField } from '@freebird/protocol'
 import { follow, unfollow } from './actions/follow.ts'
+import { type GetBalanceResult, getBalance } from './actions/get-balance.ts'
 import { type FeedPage, type GetFeedArgs, getFeed } from './actions/get-feed.ts'
 import { type GetFollowersResult, getFollowers } from './actions/get-followers.ts'
 import { type GetFollowingResult, getFollowing } from './actions/get-following.ts'
 import { type GetPostResult, getPost } from './actions/get-post.ts'
 import { type GetProfileResult, getProfile } from './actions/get-profile.ts'
 import { type GetThreadResult, getThread } from './actions/get-thread.ts'
+import { type GetTipsResult, getTips } from './actions/get-tips.ts'
+import {
+  type GetTransfersOptions,
+  type GetTransfersResult,
+  getTransfers,
+} from './actions/get-transfers.ts'
 import { type PostArgs, post } from './actions/post.ts'
 import { type ReactArgs, react, unreact } from './actions/react.ts'
 import { remove } from './actions/remove.ts'
 import { type ReplyArgs, reply } from './actions/reply.ts'
+import { discardPending, type PendingOrder, resumePending } from './actions/resume-pending.ts'
 import { setProfile } from './actions/set-profile.ts'
 import { type AddSignerArgs, addSigner, removeSigner } from './actions/signers.ts'
 import type { SubmitResult } from './actions/submit.ts'
 import { type SubscribeArgs, type Subscription, subscribe } from './actions/subscribe.ts'
+import { tip } from './actions/tip.ts'
+import { type TransferArgs, type TransferResult, transfer } from './actions/transfer.ts'
 import {
   type ClientContext,
   type ClientOptions,
@@ -32,6 +42,8 @@ import {
  * await client.follow('fb1...')
  * const { posts, next } = await client.getFeed({ limit: 20 })
  * const sub = client.subscribe({ types: ['post.add'], onMessage: (m) => render(m) })
+ * await client.transfer({ to: 'fb1...', amount: 100n })
+ * const { balance, source } = await client.getBalance()
  * ```
  */
 export interface Client {
@@ -70,6 +82,24 @@ export interface Client {
   getFollowers(account: string): Promise<GetFollowersResult>
   /** A live, verified stream of new messages that survives reconnects. */
   subscribe(args: SubscribeArgs): Subscription
+  /** Moves tokens: a signed order certified by a quorum of validators; final when it resolves. */
+  transfer(args: TransferArgs): Promise<TransferResult>
+  /** Tips a post's author; the tip counts in the post's certified tip total. */
+  tip(
+    postId: string,
+    amount: bigint | number | string,
+    options?: { memo?: string },
+  ): Promise<TransferResult>
+  /** An account's balance (default: the client's): attested by a quorum, or a verified lower bound. */
+  getBalance(account?: string): Promise<GetBalanceResult>
+  /** An account's certified transfers (default: the client's), newest first, verified. */
+  getTransfers(account?: string, options?: GetTransfersOptions): Promise<GetTransfersResult>
+  /** The verified tips to a post and their total. */
+  getTips(postId: string): Promise<GetTipsResult>
+  /** Finishes a transfer order a crash left pending in the store, if any. */
+  resumePending(): Promise<TransferResult | undefined>
+  /** Forgets the pending order (only for one that can never be certified). */
+  discardPending(): Promise<PendingOrder | undefined>
   /** Closes connections (the libp2p host, when multiaddrs were given). */
   close(): Promise<void>
 }
@@ -96,6 +126,13 @@ export function createClientWith(options: ClientOptions, makeHost: HostFactory):
     getFollowing: (account) => getFollowing(ctx, account),
     getFollowers: (account) => getFollowers(ctx, account),
     subscribe: (args) => subscribe(ctx, args),
+    transfer: (args) => transfer(ctx, args),
+    tip: (postId, amount, o) => tip(ctx, postId, amount, o),
+    getBalance: (account) => getBalance(ctx, account),
+    getTransfers: (account, o) => getTransfers(ctx, account, o),
+    getTips: (postId) => getTips(ctx, postId),
+    resumePending: () => resumePending(ctx),
+    discardPending: () => discardPending(ctx),
     close: () => ctx.close(),
   }
 }

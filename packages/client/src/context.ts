@@ -1,6 +1,8 @@
 import { type Message, parseNetworkId, type Signer } from '@freebird/protocol'
 import { accountArg } from './args.ts'
 import { ClientError } from './errors.ts'
+import { type LedgerSession, ledgerSession } from './ledger.ts'
+import { type KeyValueStore, memoryStore } from './store.ts'
 import { httpTransport } from './transports/http.ts'
 import { type ClientHost, libp2pTransport } from './transports/libp2p.ts'
 import type { NodeTransport } from './transports/types.ts'
@@ -25,6 +27,13 @@ export interface ClientOptions {
   onWithheld?: (report: WithheldReport) => void
   /** Called when a node serves something that does not verify or is stale (it is never shown). */
   onFault?: (fault: NodeFault) => void
+  /**
+   * Where transfers keep their pending order and last certificate, to finish
+   * an order after a crash instead of signing a second one at its seq
+   * (default: in memory). `fileStore(path)` in Node, `localStorageStore()`
+   * in browsers.
+   */
+  store?: KeyValueStore
 }
 
 export interface WithheldReport {
@@ -63,7 +72,13 @@ export interface ClientContext {
   readonly onFault: ((fault: NodeFault) => void) | undefined
   /** Verified signer messages per author (hex), with when they were read. */
   readonly signerCache: Map<string, { at: number; messages: Message[] }>
-  /** Stops the client's libp2p host, if it started one. */
+  /** Pending orders and last certificates of transfers. */
+  readonly store: KeyValueStore
+  /** The ledger's parameters and the per-account transfer queues. */
+  readonly ledger: LedgerSession
+  /** Keeps work that outlives its action (certificates still being pushed); `close` awaits it. */
+  background(work: Promise<unknown>): void
+  /** Awaits background work, then stops the client's libp2p host, if it started one. */
   close(): Promise<void>
 }
 
@@ -104,6 +119,7 @@ export function createContext(options: ClientOptions, makeHost: HostFactory): Cl
     ? Promise.resolve(parseNetworkId(options.network))
     : undefined
   const account = options.account ? accountArg(options.account) : options.signer?.publicKey
+  const background = new Set<Promise<unknown>>()
   return {
     nodes,
     signer: options.signer,
@@ -113,6 +129,16 @@ export function createContext(options: ClientOptions, makeHost: HostFactory): Cl
     onWithheld: options.onWithheld,
     onFault: options.onFault,
     signerCache: new Map(),
+    store: options.store ?? memoryStore(),
+    ledger: ledgerSession(),
+    background(work) {
+      const settled = work.then(
+        () => {},
+        () => {},
+      )
+      background.add(settled)
+      void settled.then(() => background.delete(settled))
+    },
     order() {
       const start = rotation++ % states.length
       const rotated = states.map((_, i) => states[(start + i) % states.length] as NodeState)
@@ -147,6 +173,7 @@ export function createContext(options: ClientOptions, makeHost: HostFactory): Cl
       return network
     },
     async close() {
+      await Promise.all(background)
       await Promise.all(nodes.map((n) => n.close?.().catch(() => {})))
       network = undefined
       const started = host

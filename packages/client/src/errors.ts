@@ -17,6 +17,11 @@ export const CLIENT_CODES = [
   'client.invalid_request',
   /** Nothing with that id on any node asked. */
   'client.not_found',
+  /**
+   * The ledger refused a transfer: `reason` holds the ledger's code
+   * (`ledger.insufficient_balance`, `ledger.conflicting_order`, ...).
+   */
+  'client.refused',
 ] as const
 
 export type ClientCode = (typeof CLIENT_CODES)[number]
@@ -31,13 +36,25 @@ export type ClientCode = (typeof CLIENT_CODES)[number]
  * } catch (error) {
  *   if (error instanceof ClientError && error.code === 'client.not_found') console.log('no such post')
  * }
+ * try {
+ *   await client.transfer({ to: 'fb1...', amount: 10n })
+ * } catch (error) {
+ *   if (error instanceof ClientError && error.reason === 'ledger.insufficient_balance') console.log('not enough tokens')
+ * }
  * ```
  */
 export class ClientError extends FreebirdError<ClientCode> {
   override name = 'ClientError'
   readonly node: string | undefined
-  constructor(code: ClientCode, message: string, options: { node?: string; cause?: unknown } = {}) {
+  /** For `client.refused`: the ledger's code (e.g. `ledger.insufficient_balance`). */
+  readonly reason: string | undefined
+  constructor(
+    code: ClientCode,
+    message: string,
+    options: { node?: string; cause?: unknown; reason?: string } = {},
+  ) {
     super(code, message, options.cause === undefined ? {} : { cause: options.cause })
     this.node = options.node
+    this.reason = options.reason
   }
 }

@@ -11,6 +11,7 @@ import { type Client, createClientWith } from './client.ts'
 import type { ClientOptions } from './context.ts'
 
 export * from './exports.ts'
+export { fileStore } from './store.node.ts'
 
 /**
  * Creates a light client over one or more nodes, given as multiaddrs

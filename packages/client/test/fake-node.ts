@@ -283,6 +283,25 @@ export function fakeNode(
       const bytes = honest(query).map((m) => m.bytes)
       return options.answer ? options.answer(query, bytes) : bytes
     },
+    // This node keeps no ledger (fake-ledger.ts makes validators).
+    genesis: async () => {
+      throw unavailable('keeps no ledger')
+    },
+    order: async () => ({ status: 'refused', code: 'ledger.no_ledger', message: 'no ledger' }),
+    certificate: async () => ({
+      status: 'refused',
+      code: 'ledger.no_ledger',
+      message: 'no ledger',
+    }),
+    balance: async () => {
+      throw unavailable('keeps no ledger')
+    },
+    transfers: async () => {
+      throw unavailable('keeps no ledger')
+    },
+    tips: async () => {
+      throw unavailable('keeps no ledger')
+    },
     subscribe(filter, onMessage, signal) {
       if (node.down) return Promise.reject(unavailable('is down'))
       node.filters.push(filter)

@@ -2,11 +2,20 @@ import {
   decodeCanonical,
   encodeCanonical,
   formatAccount,
+  fromHex,
   messageBytesFromJson,
   toHex,
 } from '@freebird/protocol'
 import { ClientError } from '../errors.ts'
-import type { NodeTransport, Query, SubmitAnswer } from './types.ts'
+import type {
+  BalanceAnswer,
+  CertificateAnswer,
+  LedgerPage,
+  NodeTransport,
+  OrderAnswer,
+  Query,
+  SubmitAnswer,
+} from './types.ts'
 
 /** Reads an answer `{ messages }` or `{ error }` (PROTOCOL.md §13.4) from one node. */
 export function messagesOf(node: string, bytes: Uint8Array): Uint8Array[] {
@@ -49,6 +58,68 @@ export function submitAnswerOf(node: string, value: unknown): SubmitAnswer {
   throw new ClientError('client.node_lied', `${node} answered a submission without a verdict`, {
     node,
   })
+}
+
+/** A refusal `{ code, message }` (HTTP or the ledger protocol's `{ error }`), if that is what `value` is. */
+export function refusalOf(value: unknown): { code: string; message: string } | undefined {
+  const a = (value ?? {}) as { code?: unknown; message?: unknown }
+  return typeof a.code === 'string' ? { code: a.code, message: String(a.message ?? '') } : undefined
+}
+
+/** Bytes a node sent as hex text or as a CBOR byte string. */
+export function bytesOf(node: string, value: unknown, what: string): Uint8Array {
+  if (value instanceof Uint8Array) return value
+  if (typeof value === 'string') {
+    try {
+      return fromHex(value)
+    } catch {
+      // Reported below.
+    }
+  }
+  throw new ClientError('client.node_lied', `${node} answered without ${what}`, { node })
+}
+
+/** A balance answer: decimal text (it may be below zero for a moment), next seq, attestation bytes. */
+export function balanceOf(node: string, value: unknown): BalanceAnswer {
+  const a = (value ?? {}) as { balance?: unknown; nextSeq?: unknown; attestation?: unknown }
+  if (
+    typeof a.balance !== 'string' ||
+    !/^-?[0-9]{1,40}$/.test(a.balance) ||
+    typeof a.nextSeq !== 'number' ||
+    !Number.isSafeInteger(a.nextSeq) ||
+    a.nextSeq < 0
+  ) {
+    throw new ClientError('client.node_lied', `${node} answered a malformed balance`, { node })
+  }
+  return {
+    balance: BigInt(a.balance),
+    nextSeq: a.nextSeq,
+    ...(a.attestation === undefined
+      ? {}
+      : { attestation: bytesOf(node, a.attestation, 'attestation bytes') }),
+  }
+}
+
+/** Certificate bytes from a list (CBOR byte strings, or TransferJson with hex `certificate`). */
+export function certificatesOf(node: string, list: unknown): Uint8Array[] {
+  if (!Array.isArray(list)) {
+    throw new ClientError('client.node_lied', `${node} answered without a list of transfers`, {
+      node,
+    })
+  }
+  return list.map((item) =>
+    item instanceof Uint8Array
+      ? item
+      : bytesOf(node, (item as { certificate?: unknown } | null)?.certificate, 'a certificate'),
+  )
+}
+
+const pageQuery = (page: LedgerPage) => {
+  const params = new URLSearchParams()
+  if (page.limit !== undefined) params.set('limit', String(page.limit))
+  if (page.before !== undefined) params.set('before', String(page.before))
+  const text = params.toString()
+  return text ? `?${text}` : ''
 }
 
 /** Server-Sent Events lines to the `data` of each event. */
@@ -107,6 +178,21 @@ export function httpTransport(url: string): NodeTransport {
   }
   const failed = (response: Response) =>
     new ClientError('client.unavailable', `${url} answered HTTP ${response.status}`, { node: url })
+  const octets = (bytes: Uint8Array): RequestInit => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream' },
+    body: bytes as Uint8Array<ArrayBuffer>,
+  })
+  /** A 2xx answer's JSON; any other status is `client.unavailable` with the node's code, if it gave one. */
+  const ledgerJson = async (response: Response): Promise<unknown> => {
+    if (response.ok) return json(response)
+    const refusal = refusalOf(await response.json().catch(() => undefined))
+    throw new ClientError(
+      'client.unavailable',
+      `${url} answered HTTP ${response.status}${refusal ? ` (${refusal.code})` : ''}`,
+      { node: url },
+    )
+  }
 
   return {
     name: url,
@@ -120,15 +206,7 @@ export function httpTransport(url: string): NodeTransport {
       return network
     },
     async submit(bytes, signal) {
-      const response = await call(
-        'v1/messages',
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/octet-stream' },
-          body: bytes as Uint8Array<ArrayBuffer>,
-        },
-        signal,
-      )
+      const response = await call('v1/messages', octets(bytes), signal)
       if (response.status >= 500) throw failed(response)
       return submitAnswerOf(url, await json(response))
     },
@@ -144,6 +222,49 @@ export function httpTransport(url: string): NodeTransport {
       )
       if (!response.ok) throw failed(response)
       return messagesOf(url, new Uint8Array(await response.arrayBuffer()))
+    },
+    async genesis(signal) {
+      const response = await call('v1/genesis', {}, signal)
+      if (!response.ok) throw failed(response)
+      return new Uint8Array(await response.arrayBuffer())
+    },
+    async order(bytes, signal): Promise<OrderAnswer> {
+      const response = await call('v1/ledger/orders', octets(bytes), signal)
+      if (response.status >= 500) throw failed(response)
+      const body = await json(response)
+      if (response.ok) {
+        return {
+          status: 'voted',
+          vote: bytesOf(url, (body as { vote?: unknown } | null)?.vote, 'a vote'),
+        }
+      }
+      const refusal = refusalOf(body)
+      if (!refusal) throw failed(response)
+      return { status: 'refused', ...refusal }
+    },
+    async certificate(bytes, signal): Promise<CertificateAnswer> {
+      const response = await call('v1/ledger/certificates', octets(bytes), signal)
+      if (response.status >= 500) throw failed(response)
+      const body = await json(response)
+      if (response.ok) return { status: response.status === 201 ? 'stored' : 'duplicate' }
+      const refusal = refusalOf(body)
+      if (!refusal) throw failed(response)
+      return { status: 'refused', ...refusal }
+    },
+    async balance(account, signal) {
+      const response = await call(`v1/accounts/${formatAccount(account)}/balance`, {}, signal)
+      return balanceOf(url, await ledgerJson(response))
+    },
+    async transfers(account, page, signal) {
+      const path = `v1/accounts/${formatAccount(account)}/transfers${pageQuery(page)}`
+      const body = await ledgerJson(await call(path, {}, signal))
+      return certificatesOf(url, (body as { transfers?: unknown } | null)?.transfers)
+    },
+    async tips(post, page, signal) {
+      const body = await ledgerJson(
+        await call(`v1/posts/${toHex(post)}/tips${pageQuery(page)}`, {}, signal),
+      )
+      return certificatesOf(url, (body as { tips?: unknown } | null)?.tips)
     },
     async subscribe(filter, onMessage, signal) {
       const params = new URLSearchParams()

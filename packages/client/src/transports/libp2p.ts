@@ -4,8 +4,15 @@ import type { Libp2p, Stream } from '@libp2p/interface'
 import type { lpStream } from '@libp2p/utils'
 import type { Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { ClientError } from '../errors.ts'
-import { messagesOf, submitAnswerOf } from './http.ts'
-import type { NodeTransport } from './types.ts'
+import {
+  balanceOf,
+  bytesOf,
+  certificatesOf,
+  messagesOf,
+  refusalOf,
+  submitAnswerOf,
+} from './http.ts'
+import type { LedgerPage, NodeTransport } from './types.ts'
 
 /**
  * The client's own libp2p host (dials only, never listens) with the two
@@ -88,6 +95,50 @@ export function libp2pTransport(address: string, host: () => Promise<ClientHost>
     return { stream, lp: h.lpStream(stream, { maxDataLength: MAX_FRAME }) }
   }
   const options = (signal?: AbortSignal) => (signal ? { signal } : {})
+  /** One request frame on the ledger protocol, one answer frame back (a map). */
+  const ledger = async (
+    request: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<Record<string, unknown>> => {
+    let answer: unknown
+    try {
+      const { stream, lp } = await open('ledger', signal)
+      await lp.write(encodeCanonical(request), options(signal))
+      await stream.close(options(signal))
+      answer = decodeCanonical((await lp.read(options(signal))).subarray(), 'answer')
+    } catch (error) {
+      throw unavailable(error)
+    }
+    if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) {
+      throw new ClientError(
+        'client.node_lied',
+        `${address} answered a ledger request with no map`,
+        {
+          node: address,
+        },
+      )
+    }
+    return answer as Record<string, unknown>
+  }
+  /** The answer, unless it is an `{ error }`: then `client.unavailable` with the node's code. */
+  const ledgerOk = async (request: Record<string, unknown>, signal?: AbortSignal) => {
+    const answer = await ledger(request, signal)
+    const refusal = refusalOf(answer.error)
+    if (refusal) {
+      throw new ClientError(
+        'client.unavailable',
+        `${address} refused: ${refusal.message} (${refusal.code})`,
+        {
+          node: address,
+        },
+      )
+    }
+    return answer
+  }
+  const page = (p: LedgerPage) => ({
+    ...(p.limit !== undefined ? { limit: p.limit } : {}),
+    ...(p.before !== undefined ? { before: p.before } : {}),
+  })
 
   return {
     name: address,
@@ -114,6 +165,43 @@ export function libp2pTransport(address: string, host: () => Promise<ClientHost>
         throw unavailable(error)
       }
       return messagesOf(address, answer)
+    },
+    async genesis(signal) {
+      return bytesOf(address, (await ledgerOk({ genesis: true }, signal)).genesis, 'the genesis')
+    },
+    async order(bytes, signal) {
+      const answer = await ledger({ order: bytes }, signal)
+      const refusal = refusalOf(answer.error)
+      if (refusal) return { status: 'refused', ...refusal }
+      return { status: 'voted', vote: bytesOf(address, answer.vote, 'a vote') }
+    },
+    async certificate(bytes, signal) {
+      const answer = await ledger({ certificate: bytes }, signal)
+      const refusal = refusalOf(answer.error)
+      if (refusal) return { status: 'refused', ...refusal }
+      if (answer.status !== 'stored' && answer.status !== 'duplicate') {
+        throw new ClientError(
+          'client.node_lied',
+          `${address} answered a certificate without a verdict`,
+          {
+            node: address,
+          },
+        )
+      }
+      return { status: answer.status }
+    },
+    async balance(account, signal) {
+      return balanceOf(address, await ledgerOk({ balance: account }, signal))
+    },
+    async transfers(account, p, signal) {
+      const answer = await ledgerOk({ transfers: account, ...page(p) }, signal)
+      return certificatesOf(address, answer.certificates)
+    },
+    async tips(post, p, signal) {
+      return certificatesOf(
+        address,
+        (await ledgerOk({ tips: post, ...page(p) }, signal)).certificates,
+      )
     },
     async subscribe(filter, onMessage, signal) {
       let stream: Stream | undefined

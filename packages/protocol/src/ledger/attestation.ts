@@ -3,7 +3,12 @@ import { compareBytes, toHex, utf8 } from '../bytes.ts'
 import { encodeCanonical } from '../encoding.ts'
 import { LedgerError } from '../errors.ts'
 import type { Signer } from '../keys.ts'
-import { NETWORK_ID_BYTES, PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from '../limits.ts'
+import {
+  MAX_TRANSFER_AMOUNT,
+  NETWORK_ID_BYTES,
+  PUBLIC_KEY_BYTES,
+  SIGNATURE_BYTES,
+} from '../limits.ts'
 import { type Verifier, verifySignature } from '../signature.ts'
 import type { LedgerParams } from './committee.ts'
 import type { BalanceAttestation, BalanceStatement } from './types.ts'
@@ -25,6 +30,11 @@ const digestOf = (statement: Uint8Array) =>
 
 /** A validator's signed statement of an account's balance and next seq in its state. */
 export function signBalance(statement: BalanceStatement, validator: Signer): BalanceAttestation {
+  // A balance is transiently negative on a node that lacks a credit, and may
+  // pass 2^64 - 1 (allocations are unbounded): neither is a CBOR unsigned
+  // integer, so such a statement would not decode anywhere.
+  if (statement.balance < 0n || statement.balance > MAX_TRANSFER_AMOUNT)
+    throw new LedgerError('ledger.amount', 'only a balance of 0 to 2^64 - 1 can be attested')
   const data = encodeStatement(statement)
   const signature = validator.sign(digestOf(data))
   const key = Uint8Array.from(validator.publicKey)

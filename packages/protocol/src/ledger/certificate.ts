@@ -105,8 +105,8 @@ export function decodeCertificate(
       `certificate is ${bytes.length} bytes; the limit is ${MAX_CERTIFICATE_BYTES}`,
     )
   const v = fields(decodeLedger(bytes, 'certificate'), ['order', 'votes'], [], 'certificate')
-  if (!Array.isArray(v.votes) || v.votes.length === 0)
-    throw new LedgerError('ledger.quorum', 'a certificate needs votes')
+  if (!Array.isArray(v.votes)) throw new LedgerError('ledger.encoding', 'votes must be a list')
+  if (v.votes.length === 0) throw new LedgerError('ledger.quorum', 'a certificate needs votes')
   const votes = v.votes.map((pair, i) => {
     if (!Array.isArray(pair) || pair.length !== 2)
       throw new LedgerError('ledger.encoding', `votes[${i}] must be [validator, signature]`)
