@@ -12,6 +12,7 @@ import {
   LedgerError,
   type LedgerParams,
   LedgerState,
+  MAX_TRANSFER_AMOUNT,
   type Signer,
   signBalance,
   signVote,
@@ -51,7 +52,7 @@ export interface LedgerOptions {
 export interface BalanceAnswer {
   balance: bigint
   nextSeq: number
-  /** This validator's signed statement of the same (absent on other nodes, or while the balance is below zero). */
+  /** This validator's signed statement of the same (absent on other nodes, and for a balance an attestation cannot state: below zero for a moment, or past 2^64 - 1). */
   attestation?: BalanceAttestation
 }
 
@@ -263,7 +264,7 @@ export class Ledger implements SyncSet, SyncSink {
   balance(account: Uint8Array): BalanceAnswer {
     const a = this.state.account(account)
     const answer: BalanceAnswer = { balance: a.balance, nextSeq: a.nextSeq }
-    if (this.#o.validator && a.balance >= 0n) {
+    if (this.#o.validator && a.balance >= 0n && a.balance <= MAX_TRANSFER_AMOUNT) {
       answer.attestation = signBalance(
         { network: this.params.network, account, balance: a.balance, nextSeq: a.nextSeq },
         this.#o.validator,
