@@ -4,6 +4,12 @@ import { demoCommand } from './commands/demo.ts'
 import { devnetCommand } from './commands/devnet.ts'
 import { genesisCommand } from './commands/genesis.ts'
 import { keygenCommand } from './commands/keygen.ts'
+import {
+  balanceCommand,
+  historyCommand,
+  sendCommand,
+  tipCommand,
+} from './commands/ledger-commands.ts'
 import { nodeCommand } from './commands/node.ts'
 import { feedCommand, profileCommand, threadCommand } from './commands/read-commands.ts'
 import { syncCommand } from './commands/sync.ts'
@@ -32,6 +38,10 @@ export function createProgram(): Command {
     .addCommand(profileCommand())
     .addCommand(feedCommand())
     .addCommand(threadCommand())
+    .addCommand(sendCommand())
+    .addCommand(tipCommand())
+    .addCommand(balanceCommand())
+    .addCommand(historyCommand())
     .addCommand(syncCommand())
     .addCommand(demoCommand())
     .showHelpAfterError()

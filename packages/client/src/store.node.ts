@@ -1,3 +1,5 @@
+// The Node entry's own file: the build's types leave Node out so the browser entry cannot use it.
+/// <reference types="node" />
 import { open, readFile, rename } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { KeyValueStore } from './store.ts'

@@ -1,4 +1,10 @@
-import { type Client, ClientError, createClient, type SubmitResult } from '@freebird/client'
+import {
+  type Client,
+  ClientError,
+  type ClientOptions,
+  createClient,
+  type SubmitResult,
+} from '@freebird/client'
 import { createNodeSigner } from '@freebird/node-verifier'
 import { FreebirdError, formatAccount } from '@freebird/protocol'
 import { type Command, Option } from 'commander'
@@ -35,6 +41,9 @@ export function withClientOptions(command: Command, keyRequired: boolean): Comma
 
 /** The code a person should see: the protocol's or node's own code when the client wraps one. */
 function cliErrorOf(error: ClientError): CliError {
+  // A ledger refusal shows the ledger's code (ledger.insufficient_balance, ...).
+  if (error.code === 'client.refused' && error.reason)
+    return new CliError(error.reason, error.message)
   const cause = error.cause
   if (cause instanceof FreebirdError) return new CliError(cause.code, cause.message)
   if (error.code === 'client.rejected' && Array.isArray(cause) && cause[0]) {
@@ -47,10 +56,12 @@ function cliErrorOf(error: ClientError): CliError {
 /**
  * Runs `fn` with a light client over the given nodes; warnings about nodes
  * that withheld or lied go to stderr, and the client is closed afterwards.
+ * `extra` adds client options (a store for transfers).
  */
 export async function withClient<T>(
   options: ClientCommandOptions,
   fn: (client: Client, account: string | undefined) => Promise<T>,
+  extra: Pick<ClientOptions, 'store'> = {},
 ): Promise<T> {
   const signer = options.key ? createNodeSigner(readKeyFile(options.key)) : undefined
   const reads = options.reads === undefined ? undefined : Number(options.reads)
@@ -61,6 +72,7 @@ export async function withClient<T>(
       ...(signer ? { signer } : {}),
       ...(options.account ? { account: options.account } : {}),
       ...(reads ? { reads } : {}),
+      ...extra,
       onWithheld: ({ node, ids }) =>
         process.stderr.write(`warning: ${node} withheld ${ids.length} message(s)\n`),
       onFault: ({ node, code, message }) =>

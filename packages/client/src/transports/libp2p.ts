@@ -167,7 +167,9 @@ export function libp2pTransport(address: string, host: () => Promise<ClientHost>
       return messagesOf(address, answer)
     },
     async genesis(signal) {
-      return bytesOf(address, (await ledgerOk({ genesis: true }, signal)).genesis, 'the genesis')
+      // PROTOCOL.md §14.13 writes `{ "genesis": true }`, but the CBOR subset has no booleans
+      // (a node refuses `true` as invalid.encoding); nodes look only at the key.
+      return bytesOf(address, (await ledgerOk({ genesis: 1 }, signal)).genesis, 'the genesis')
     },
     async order(bytes, signal) {
       const answer = await ledger({ order: bytes }, signal)
