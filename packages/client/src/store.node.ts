@@ -9,8 +9,9 @@ import type { KeyValueStore } from './store.ts'
  * entry does not): `{ "key": "value", ... }`. Every change rewrites the file
  * through a temporary file that is fsync'd and renamed over it, and the
  * directory is fsync'd, so a crash leaves either the old or the new content.
- * Writes are serialized; a missing file is an empty store. Mode 0600: it
- * holds signed orders.
+ * Writes of one store are serialized; a missing file is an empty store.
+ * One process should own a file at a time (two would overwrite each other's
+ * keys). Mode 0600: it holds signed orders.
  *
  * @example
  * ```ts
@@ -40,7 +41,7 @@ export function fileStore(path: string): KeyValueStore {
     return parsed as Record<string, string>
   }
   const write = async (data: Record<string, string>) => {
-    const temporary = `${path}.${process.pid}.tmp`
+    const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
     const file = await open(temporary, 'w', 0o600)
     try {
       await file.writeFile(`${JSON.stringify(data, null, 2)}\n`)
