@@ -687,15 +687,9 @@ describe('token ledger on a 4-validator devnet', () => {
     )
   })
 
-  // KNOWN BUG (apps/node/src/p2p/gossip.ts, not fixed here): each Gossip
-  // instance handles 'gossipsub:message' for every topic, so a certificate
-  // received by gossip also goes to the message ingest (rejected: not an
-  // envelope) and a post also goes to the ledger (ledger.encoding). The
-  // Reject verdicts penalize honest peers until they graylist each other and
-  // certificates (and messages) travel by sync only. The fix is one line in
-  // Gossip's handler: `if (msg.topic !== this.#d.topic) return`. Once fixed,
-  // this test passes: turn `it.fails` into `it`.
-  it.fails("a certificate pushed to one node reaches the others by gossip, and honest nodes never reject each other's gossip", async () => {
+  // Each Gossip takes only its own topic: were certificates fed to the message
+  // ingest (or posts to the ledger), honest validators would reject and graylist each other.
+  it("a certificate pushed to one node reaches the others by gossip, and honest nodes never reject each other's gossip", async () => {
     const { nodes } = net
     const sender = new Wallet(net.accounts[12] as Signer)
     const x = fresh()

@@ -74,6 +74,8 @@ export class Gossip {
   readonly #d: GossipDeps
   readonly #onMessage = (event: CustomEvent<GossipsubMessage>) => {
     const { msgId, propagationSource, msg } = event.detail
+    // One event for every topic: each Gossip takes its own topic's (messages, or certificates).
+    if (msg.topic !== this.#d.topic) return
     void this.#d.ingest.submit(msg.data, 'gossip').then(
       (result) => {
         const verdict = verdictOf(result)
