@@ -62,7 +62,7 @@ export async function createNode(config: NodeConfig, log: Logger): Promise<Freeb
   const store = await MessageStore.open(dbPath, genesis.networkId)
   const ledger = await Ledger.open(join(config.data, 'ledger'), {
     params: genesis.ledger,
-    ...(validator ? { validator } : {}),
+    ...(validator ? { validator, locksPath: join(config.data, 'validator-locks') } : {}),
     verify: createNodeVerifier(),
     log,
   })

@@ -23,8 +23,6 @@ export interface LedgerSublevels {
   tips: Sub
   /** post id || timestamp(8) || order id -> '' for the tips to a post. */
   tipList: Sub
-  /** from || seq(8) -> signed order bytes: the order this validator voted for there. */
-  locks: Sub
 }
 
 export async function openLedgerDb(path: string): Promise<{ db: Db; subs: LedgerSublevels }> {
@@ -42,9 +40,20 @@ export async function openLedgerDb(path: string): Promise<{ db: Db; subs: Ledger
       history: sub('h'),
       tips: sub('r'),
       tipList: sub('q'),
-      locks: sub('l'),
     },
   }
+}
+
+/**
+ * A validator's vote locks: from || seq(8) -> the signed order it voted for
+ * there. Their own database, next to the validator key and apart from the
+ * ledger's: rebuilding the ledger (deleting it, to sync it again) must not
+ * let the validator vote twice at a (from, seq).
+ */
+export async function openLockDb(path: string): Promise<Db> {
+  const db: Db = new Level<Bytes, Bytes>(path, OPTIONS)
+  await db.open()
+  return db
 }
 
 const text = new TextEncoder()

@@ -8,15 +8,13 @@ export type Op =
 interface Pending {
   ops: Op[]
   added: Uint8Array[]
-  durable: boolean
   done: () => void
   failed: (error: unknown) => void
 }
 
 /**
  * Group commit: writes that arrive while a batch is being written go
- * together in the next one, in order, as one atomic LevelDB batch (fsync'd
- * when any of them asks for it). Memory state is updated before a write is
+ * together in the next one, in order, as one atomic LevelDB batch. Memory state is updated before a write is
  * queued, so batches commit a prefix of the changes: disk is always a state
  * the ledger passed through.
  */
@@ -31,12 +29,11 @@ export class LedgerWriter {
     this.#index = index
   }
 
-  write(ops: Op[], options: { added?: Uint8Array[]; durable?: boolean } = {}): Promise<void> {
+  write(ops: Op[], options: { added?: Uint8Array[] } = {}): Promise<void> {
     return new Promise((done, failed) => {
       this.#queue.push({
         ops,
         added: options.added ?? [],
-        durable: !!options.durable,
         done,
         failed,
       })
@@ -55,10 +52,9 @@ export class LedgerWriter {
       this.#queue = []
       const ops = group.flatMap((p) => p.ops)
       const added = group.flatMap((p) => p.added)
-      const sync = group.some((p) => p.durable)
       try {
         await this.#index.exclusive(async () => {
-          await this.#db.batch(ops as never, { sync })
+          await this.#db.batch(ops as never)
           if (added.length > 0) {
             try {
               await this.#index.commit(added, [])

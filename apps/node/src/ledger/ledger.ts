@@ -34,6 +34,7 @@ import {
   encodeAmount,
   type LedgerSublevels,
   openLedgerDb,
+  openLockDb,
 } from './ledger-db.ts'
 import { LedgerWriter, type Op } from './ledger-writer.ts'
 import { MemoVerifier } from './memo-verifier.ts'
@@ -42,6 +43,8 @@ export type LedgerSource = 'http' | 'libp2p' | 'gossip' | 'sync'
 
 export interface LedgerOptions {
   params: LedgerParams
+  /** Where a validator keeps its vote locks (required with `validator`). */
+  locksPath?: string
   /** The node's validator key, when it is in the committee: it votes and attests. */
   validator?: Signer
   verify: Verifier
@@ -74,11 +77,14 @@ export class Ledger implements SyncSet, SyncSink {
   readonly syncIndex: SyncIndex
   readonly events = new EventEmitter<{ applied: [Certificate, LedgerSource] }>()
   readonly #db: Db
+  #lockDb: Db | undefined
   readonly #subs: LedgerSublevels
   readonly #o: LedgerOptions
   readonly #writer: LedgerWriter
   /** (from, seq) to the order id this validator voted for. */
   readonly #locks = new Map<string, Uint8Array>()
+  /** Lock writes in flight, by (from, seq): a retry waits for the first. */
+  readonly #lockWrites = new Map<string, Promise<void>>()
   readonly #memo: MemoVerifier
 
   private constructor(db: Db, subs: LedgerSublevels, options: LedgerOptions) {
@@ -95,6 +101,10 @@ export class Ledger implements SyncSet, SyncSink {
   static async open(path: string, options: LedgerOptions): Promise<Ledger> {
     const { db, subs } = await openLedgerDb(path)
     const ledger = new Ledger(db, subs, options)
+    if (options.validator) {
+      if (!options.locksPath) throw new Error('a validator needs a locksPath')
+      ledger.#lockDb = await openLockDb(options.locksPath)
+    }
     await ledger.#load()
     return ledger
   }
@@ -123,14 +133,21 @@ export class Ledger implements SyncSet, SyncSink {
       const bytes = id && (await s.certificates.get(id))
       if (bytes) this.state.restorePending(decodeCertificate(bytes, this.params, trusted))
     }
-    for await (const [k, v] of s.locks.iterator())
-      this.#locks.set(lockId(k.subarray(0, 32), readSeq(k)), computeOrderIdOf(v))
+    // Locks at seqs already certified here are settled: only the open ones are kept in memory.
+    if (this.#lockDb)
+      for await (const [k, v] of this.#lockDb.iterator()) {
+        const from = k.subarray(0, 32)
+        const seq = readSeq(k)
+        if (seq >= this.state.account(from).nextSeq && !this.state.slot(from, seq))
+          this.#locks.set(lockId(from, seq), computeOrderIdOf(v))
+      }
     await this.syncIndex.load()
   }
 
   async close(): Promise<void> {
     await this.#writer.idle()
     await this.#db.close()
+    await this.#lockDb?.close()
   }
 
   // ----------------------------------------------------------------- certificates
@@ -186,7 +203,8 @@ export class Ledger implements SyncSet, SyncSink {
       for (const c of result.debited) {
         const { from, seq } = c.order.data
         if (c !== certificate) del(s.pending, slotKey(from, seq))
-        if (this.#locks.delete(lockId(from, seq))) del(s.locks, slotKey(from, seq))
+        // Settled: the certificate holds the slot now. (The lock stays on disk.)
+        this.#locks.delete(lockId(from, seq))
       }
     }
     await this.#writer.write(ops, { added: [timeKey] })
@@ -232,17 +250,22 @@ export class Ledger implements SyncSet, SyncSink {
     const locked = this.#locks.get(lockId(from, seq))
     if (locked) {
       if (!same(locked)) throw conflicting(locked)
-      // Asked again (a retry): the lock is on disk or being written with the first answer.
-      await this.#writer.idle()
+      // Asked again (a retry): answer once the first answer's lock is on disk.
+      await this.#lockWrites.get(lockId(from, seq))
       return this.#signVote(order.id, validator)
     }
     const refusal = this.state.checkOrder(order)
     if (refusal) throw refusal
-    this.#locks.set(lockId(from, seq), order.id)
-    await this.#writer.write(
-      [{ type: 'put', sublevel: this.#subs.locks, key: slotKey(from, seq), value: order.bytes }],
-      { durable: true },
-    )
+    const id = lockId(from, seq)
+    this.#locks.set(id, order.id)
+    // fsync'd: the lock survives a power loss, not only a crash of the process.
+    const written = (this.#lockDb as Db).put(slotKey(from, seq), order.bytes, { sync: true })
+    this.#lockWrites.set(id, written)
+    try {
+      await written
+    } finally {
+      this.#lockWrites.delete(id)
+    }
     return this.#signVote(order.id, validator)
   }
 
@@ -255,7 +278,7 @@ export class Ledger implements SyncSet, SyncSink {
 
   /** The order this validator locked at (from, seq), if any. */
   async lockedOrder(from: Uint8Array, seq: number): Promise<TransferOrder | undefined> {
-    const bytes = await this.#subs.locks.get(slotKey(from, seq))
+    const bytes = await this.#lockDb?.get(slotKey(from, seq))
     return bytes ? decodeTransferOrder(bytes, this.params.network, this.#o.verify) : undefined
   }
 
