@@ -59,14 +59,23 @@ export async function createNode(config: NodeConfig, log: Logger): Promise<Freeb
   mkdirSync(config.data, { recursive: true })
   const dbPath = join(config.data, 'db')
   const validator = loadValidator(config.validatorKey, config.data, genesis.ledger)
+  const metrics = createMetrics()
   const store = await MessageStore.open(dbPath, genesis.networkId)
   const ledger = await Ledger.open(join(config.data, 'ledger'), {
     params: genesis.ledger,
     ...(validator ? { validator, locksPath: join(config.data, 'validator-locks') } : {}),
     verify: createNodeVerifier(),
     log,
+    onResult: (result, source) => {
+      if (result.status === 'stored') metrics.certificatesApplied.inc({ source })
+      else
+        metrics.certificatesRefused.inc({
+          outcome: result.status,
+          code: 'code' in result ? result.code : 'duplicate',
+          source,
+        })
+    },
   })
-  const metrics = createMetrics()
   const events = new EventEmitter<{ stored: [Message] }>()
   events.setMaxListeners(10_000)
   const pool = new VerifyPool({ threads: config.verifyThreads })
@@ -117,23 +126,11 @@ export async function createNode(config: NodeConfig, log: Logger): Promise<Freeb
   const certificateGossip = new Gossip({
     pubsub: libp2p.services.pubsub,
     topic: certificateTopic,
-    ingest: {
-      submit: async (bytes, source) => {
-        const result = await ledger.submit(bytes, source)
-        if (result.status !== 'stored')
-          metrics.certificatesRefused.inc({
-            outcome: result.status,
-            code: 'code' in result ? result.code : 'duplicate',
-            source,
-          })
-        return result
-      },
-    },
+    ingest: ledger,
     metrics,
     log,
   })
   ledger.events.on('applied', (certificate, source) => {
-    metrics.certificatesApplied.inc({ source })
     if (source !== 'gossip' && source !== 'sync') void certificateGossip.publish(certificate)
   })
   const ledgerProtocolHandler = new LedgerProtocol({

@@ -75,13 +75,6 @@ export function ledgerRoutes(app: FastifyInstance, ctx: HttpContext): void {
 
   app.post('/v1/ledger/certificates', { bodyLimit: 64 * 1024 }, async (request, reply) => {
     const result = await ledgerOf().submit(bodyOf(request.body), 'http')
-    // Counted as for gossip (node.ts): every certificate not applied, by outcome and code.
-    if (result.status !== 'stored')
-      ctx.metrics.certificatesRefused.inc({
-        outcome: result.status,
-        code: 'code' in result ? result.code : 'duplicate',
-        source: 'http',
-      })
     if (result.status === 'stored' || result.status === 'duplicate')
       return reply
         .code(result.status === 'stored' ? 201 : 200)

@@ -49,6 +49,8 @@ export interface LedgerOptions {
   validator?: Signer
   verify: Verifier
   log: Logger
+  /** Called with every certificate's outcome, whatever its source (metrics). */
+  onResult?: (result: IngestResult, source: LedgerSource) => void
 }
 
 /** An account's balance as this node holds it. */
@@ -157,6 +159,12 @@ export class Ledger implements SyncSet, SyncSink {
    * certificate already held is a duplicate before any signature is checked.
    */
   async submit(bytes: Uint8Array, source: LedgerSource): Promise<IngestResult> {
+    const result = await this.#submit(bytes, source)
+    this.#o.onResult?.(result, source)
+    return result
+  }
+
+  async #submit(bytes: Uint8Array, source: LedgerSource): Promise<IngestResult> {
     const known = this.#knownOrder(bytes)
     if (known) return { status: 'duplicate', id: known }
     let certificate: Certificate
