@@ -36,7 +36,9 @@ import {
   buildTransferOrder,
   type Certificate,
   checkVote,
+  decodeCanonical,
   decodeVote,
+  encodeCanonical,
   fromHex,
   type LedgerGenesis,
   ledgerParams,
@@ -87,6 +89,78 @@ function post(
   })
 }
 
+/**
+ * Requests to one node, sent together: everything asked while a batch is on
+ * the wire goes in the next POST /v1/ledger/batch (one round trip for many).
+ */
+class Batcher {
+  readonly #url: string
+  #queue: {
+    request: unknown
+    done: (answer: Record<string, unknown>) => void
+    failed: (e: unknown) => void
+  }[] = []
+  #busy = false
+
+  constructor(url: string) {
+    this.#url = `${url}/v1/ledger/batch`
+  }
+
+  ask(request: unknown): Promise<Record<string, unknown>> {
+    return new Promise((done, failed) => {
+      this.#queue.push({ request, done, failed })
+      if (!this.#busy) void this.#flush()
+    })
+  }
+
+  async #flush(): Promise<void> {
+    this.#busy = true
+    while (this.#queue.length > 0) {
+      const group = this.#queue.splice(0, 1024)
+      try {
+        const answers = decodeCanonical(
+          await postRaw(this.#url, encodeCanonical(group.map((g) => g.request))),
+          'answers',
+        ) as Record<string, unknown>[]
+        group.forEach((g, i) => {
+          g.done(answers[i] as Record<string, unknown>)
+        })
+      } catch (error) {
+        for (const g of group) g.failed(error)
+      }
+    }
+    this.#busy = false
+  }
+}
+
+function postRaw(url: string, body: Uint8Array): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/cbor', 'content-length': body.length },
+      },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve(new Uint8Array(Buffer.concat(chunks)))
+            : reject(new Error(`batch answered ${res.statusCode}: ${Buffer.concat(chunks)}`)),
+        )
+        res.on('error', reject)
+      },
+    )
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+/** FREEBIRD_BENCH_BATCH=0: one HTTP request per order and per certificate push. */
+const BATCH = process.env.FREEBIRD_BENCH_BATCH !== '0'
+
 const dir = join(tmpdir(), `freebird-ledger-bench-${process.pid}`)
 console.log(`starting a 4-validator devnet with ${ACCOUNTS} funded accounts...`)
 const devnet = await startDevnet({ dir, nodes: 4, accounts: ACCOUNTS, basePort: 0, reset: true })
@@ -97,6 +171,7 @@ try {
   const params = ledgerParams(JSON.parse(genesisBytes.toString()) as LedgerGenesis, network)
   const verify = createNodeVerifier()
   const urls: string[] = devnet.nodes.map((n) => n.url)
+  const batchers = urls.map((u) => new Batcher(u))
   const accounts = (record.accounts as { account: string; keyFile: string }[]).map((a) => ({
     key: parseAccount(a.account),
     signer: createNodeSigner(
@@ -116,13 +191,21 @@ try {
       const votes: Vote[] = []
       let answered = 0
       let done = false
-      for (const url of urls) {
-        post(`${url}/v1/ledger/orders`, order.bytes).then(
+      for (const [n, url] of urls.entries()) {
+        const asked = BATCH
+          ? (batchers[n] as Batcher).ask({ order: order.bytes }).then((a) => ({
+              status: a.vote ? 200 : 409,
+              json: a,
+            }))
+          : post(`${url}/v1/ledger/orders`, order.bytes)
+        asked.then(
           ({ status, json }) => {
             answered++
             if (done) return
             if (status === 200 && json.vote) {
-              const vote = decodeVote(fromHex(json.vote))
+              const vote = decodeVote(
+                json.vote instanceof Uint8Array ? json.vote : fromHex(json.vote as string),
+              )
               checkVote(vote, order.id, params, verify)
               votes.push(vote)
               if (votes.length === params.quorum) {
@@ -141,12 +224,13 @@ try {
       }
     })
     const certified = performance.now() - start
-    const acks = await Promise.all(
-      urls.map((u) => post(`${u}/v1/ledger/certificates`, certificate.bytes)),
-    )
+    const acks = BATCH
+      ? await Promise.all(batchers.map((b) => b.ask({ certificate: certificate.bytes })))
+      : (
+          await Promise.all(urls.map((u) => post(`${u}/v1/ledger/certificates`, certificate.bytes)))
+        ).map((a) => (a.status === 201 || a.status === 200 ? { status: 'stored' } : a.json))
     for (const a of acks)
-      if (a.status !== 201 && a.status !== 200)
-        throw new Error(`certificate refused: ${JSON.stringify(a.json)}`)
+      if (!a.status) throw new Error(`certificate refused: ${JSON.stringify(a)}`)
     from.seq++
     return certified
   }

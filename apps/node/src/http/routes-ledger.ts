@@ -1,5 +1,8 @@
 import {
+  decodeCanonical,
   decodeCertificate,
+  encodeCanonical,
+  FreebirdError,
   formatAccount,
   LedgerError,
   type TransferJson,
@@ -8,10 +11,14 @@ import {
 } from '@freebird/protocol'
 import type { FastifyInstance } from 'fastify'
 import type { Ledger } from '../ledger/ledger.ts'
+import { answerLedgerRequest } from '../ledger/requests.ts'
 import { u64 } from '../store/keys.ts'
 import type { HttpContext } from './context.ts'
 import { HttpError } from './errors.ts'
 import { accountParam, beforeParam, idParam, limitParam } from './params.ts'
+
+/** Most requests in one POST /v1/ledger/batch. */
+const MAX_BATCH = 1024
 
 /** HTTP status of a ledger refusal: invalid forever 422, a validator's "not now" 409. */
 export const ledgerStatus = (error: LedgerError): number =>
@@ -82,6 +89,29 @@ export function ledgerRoutes(app: FastifyInstance, ctx: HttpContext): void {
     const status =
       result.code === 'ledger.too_large' ? 413 : result.status === 'rejected' ? 422 : 409
     return reply.code(status).send({ code: result.code, message: result.message })
+  })
+
+  // Many ledger requests in one round trip (PROTOCOL.md §14.13): a CBOR array of
+  // request maps in, a CBOR array of answers out, in order. A wallet service or a
+  // busy client sends its orders and certificates together instead of one request each.
+  app.post('/v1/ledger/batch', { bodyLimit: 1024 * 1024 }, async (request, reply) => {
+    const ledger = ledgerOf()
+    let requests: unknown
+    try {
+      requests = decodeCanonical(bodyOf(request.body), 'batch')
+    } catch (error) {
+      if (!(error instanceof FreebirdError)) throw error
+      throw new HttpError(400, error.code, error.message)
+    }
+    if (!Array.isArray(requests) || requests.length > MAX_BATCH)
+      throw new HttpError(
+        400,
+        'ledger.bad_request',
+        `a batch is a CBOR array of at most ${MAX_BATCH} requests`,
+      )
+    const deps = { ledger, genesis: ctx.genesis.bytes, metrics: ctx.metrics }
+    const answers = await Promise.all(requests.map((r) => answerLedgerRequest(deps, r, 'http')))
+    return reply.type('application/cbor').send(Buffer.from(encodeCanonical(answers)))
   })
 
   app.get<{ Params: { id: string } }>('/v1/ledger/transfers/:id', async (request) => {
