@@ -59,34 +59,32 @@ const TARGET = { transfersPerSec: 1_000, p99Ms: 50 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 128 })
 
-/** One POST of bytes; resolves with the status and parsed JSON body. */
-function post(
+/** One POST of bytes; resolves with the status and the body. */
+function postBytes(
   url: string,
   body: Uint8Array,
-): Promise<{ status: number; json: Record<string, string> }> {
+  type = 'application/octet-stream',
+): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/octet-stream', 'content-length': body.length },
-      },
+      { method: 'POST', agent, headers: { 'content-type': type, 'content-length': body.length } },
       (res) => {
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            json: JSON.parse(Buffer.concat(chunks).toString()),
-          }),
-        )
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }))
         res.on('error', reject)
       },
     )
     req.on('error', reject)
     req.end(body)
   })
+}
+
+/** A POST with a JSON answer. */
+async function post(url: string, body: Uint8Array) {
+  const { status, body: answer } = await postBytes(url, body)
+  return { status, json: JSON.parse(answer.toString()) as Record<string, string> }
 }
 
 /**
@@ -118,10 +116,13 @@ class Batcher {
     while (this.#queue.length > 0) {
       const group = this.#queue.splice(0, 1024)
       try {
-        const answers = decodeCanonical(
-          await postRaw(this.#url, encodeCanonical(group.map((g) => g.request))),
-          'answers',
-        ) as Record<string, unknown>[]
+        const { status, body } = await postBytes(
+          this.#url,
+          encodeCanonical(group.map((g) => g.request)),
+          'application/cbor',
+        )
+        if (status !== 200) throw new Error(`batch answered ${status}: ${body}`)
+        const answers = decodeCanonical(body, 'answers') as Record<string, unknown>[]
         group.forEach((g, i) => {
           g.done(answers[i] as Record<string, unknown>)
         })
@@ -131,31 +132,6 @@ class Batcher {
     }
     this.#busy = false
   }
-}
-
-function postRaw(url: string, body: Uint8Array): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/cbor', 'content-length': body.length },
-      },
-      (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () =>
-          res.statusCode === 200
-            ? resolve(new Uint8Array(Buffer.concat(chunks)))
-            : reject(new Error(`batch answered ${res.statusCode}: ${Buffer.concat(chunks)}`)),
-        )
-        res.on('error', reject)
-      },
-    )
-    req.on('error', reject)
-    req.end(body)
-  })
 }
 
 /** FREEBIRD_BENCH_BATCH=0: one HTTP request per order and per certificate push. */

@@ -66,6 +66,7 @@ export async function createNode(config: NodeConfig, log: Logger): Promise<Freeb
     ...(validator ? { validator, locksPath: join(config.data, 'validator-locks') } : {}),
     verify: createNodeVerifier(),
     log,
+    onVote: (outcome) => metrics.ledgerVotes.inc({ outcome }),
     onResult: (result, source) => {
       if (result.status === 'stored') metrics.certificatesApplied.inc({ source })
       else
@@ -138,7 +139,6 @@ export async function createNode(config: NodeConfig, log: Logger): Promise<Freeb
     network,
     ledger,
     genesis: genesis.bytes,
-    metrics,
     log,
   })
   const ledgerSync = new SyncService({

@@ -58,7 +58,8 @@ export function ledgerRoutes(app: FastifyInstance, ctx: HttpContext): void {
         weight: v.weight,
         peerId: v.peerId,
       })),
-      quorum: p.quorum,
+      // No committee, no ledger: no weight is a quorum.
+      quorum: p.committee.length > 0 ? p.quorum : null,
       issuer: p.issuer ? formatAccount(p.issuer) : null,
       supplyCap: p.supplyCap.toString(),
       minted: (issuer?.minted ?? 0n).toString(),
@@ -71,11 +72,9 @@ export function ledgerRoutes(app: FastifyInstance, ctx: HttpContext): void {
     const ledger = ledgerOf()
     try {
       const vote = await ledger.vote(bodyOf(request.body))
-      ctx.metrics.ledgerVotes.inc({ outcome: 'voted' })
       return reply.send({ vote: toHex(vote) })
     } catch (error) {
       if (!(error instanceof LedgerError)) throw error
-      ctx.metrics.ledgerVotes.inc({ outcome: error.code })
       return reply.code(ledgerStatus(error)).send({ code: error.code, message: error.message })
     }
   })
@@ -109,7 +108,7 @@ export function ledgerRoutes(app: FastifyInstance, ctx: HttpContext): void {
         'ledger.bad_request',
         `a batch is a CBOR array of at most ${MAX_BATCH} requests`,
       )
-    const deps = { ledger, genesis: ctx.genesis.bytes, metrics: ctx.metrics }
+    const deps = { ledger, genesis: ctx.genesis.bytes }
     const answers = await Promise.all(requests.map((r) => answerLedgerRequest(deps, r, 'http')))
     return reply.type('application/cbor').send(Buffer.from(encodeCanonical(answers)))
   })

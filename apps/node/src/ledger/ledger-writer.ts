@@ -55,13 +55,7 @@ export class LedgerWriter {
       try {
         await this.#index.exclusive(async () => {
           await this.#db.batch(ops as never)
-          if (added.length > 0) {
-            try {
-              await this.#index.commit(added, [])
-            } catch {
-              await this.#index.load()
-            }
-          }
+          if (added.length > 0) await this.#index.commit(added, [])
         })
         for (const p of group) p.done()
       } catch (error) {

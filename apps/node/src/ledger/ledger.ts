@@ -9,6 +9,7 @@ import {
   decodeCertificate,
   decodeTransferOrder,
   encodeVote,
+  fromHex,
   LedgerError,
   type LedgerParams,
   LedgerState,
@@ -24,7 +25,7 @@ import {
 import type { Logger } from '../logger.ts'
 import type { IngestResult } from '../pipeline/ingest.ts'
 import type { Db } from '../store/db.ts'
-import { prefixEnd, u64 } from '../store/keys.ts'
+import { prefixEnd, readU64, u64 } from '../store/keys.ts'
 import type { SyncSet, SyncSink } from '../sync/context.ts'
 import { SyncIndex } from '../sync/sync-index.ts'
 import {
@@ -51,6 +52,8 @@ export interface LedgerOptions {
   log: Logger
   /** Called with every certificate's outcome, whatever its source (metrics). */
   onResult?: (result: IngestResult, source: LedgerSource) => void
+  /** Called with every vote request's outcome: 'voted' or the refusal code (metrics). */
+  onVote?: (outcome: string) => void
 }
 
 /** An account's balance as this node holds it. */
@@ -205,7 +208,7 @@ export class Ledger implements SyncSet, SyncSink {
       put(s.tipList, concat(d.ref, timeKey), EMPTY)
     }
     for (const hex of result.touched)
-      put(s.accounts, hexBytes(hex), encodeAccount(this.state.account(hex)))
+      put(s.accounts, fromHex(hex), encodeAccount(this.state.account(hex)))
     if (result.status === 'buffered') put(s.pending, slotKey(d.from, d.seq), EMPTY)
     else {
       for (const c of result.debited) {
@@ -245,6 +248,17 @@ export class Ledger implements SyncSet, SyncSink {
    * order already locked at (from, seq); the same vote again for the same order.
    */
   async vote(orderBytes: Uint8Array): Promise<Uint8Array> {
+    try {
+      const vote = await this.#vote(orderBytes)
+      this.#o.onVote?.('voted')
+      return vote
+    } catch (error) {
+      if (error instanceof LedgerError) this.#o.onVote?.(error.code)
+      throw error
+    }
+  }
+
+  async #vote(orderBytes: Uint8Array): Promise<Uint8Array> {
     const validator = this.#o.validator
     if (!validator) throw new LedgerError('ledger.not_validator', 'this node is not a validator')
     const order = decodeTransferOrder(orderBytes, this.params.network, this.#memo.verify)
@@ -360,13 +374,8 @@ export class Ledger implements SyncSet, SyncSink {
   }
 }
 
-function readSeq(key: Uint8Array): number {
-  return Number(new DataView(key.buffer, key.byteOffset + 32, 8).getBigUint64(0))
-}
-
-function hexBytes(hex: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(hex, 'hex'))
-}
+/** The seq of a from(32) || seq(8) key. */
+const readSeq = (key: Uint8Array) => readU64(key, 32)
 
 function computeOrderIdOf(signedOrder: Uint8Array): Uint8Array {
   const signed = decodeCanonical(signedOrder, 'order') as { order: Uint8Array }

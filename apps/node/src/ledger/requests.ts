@@ -1,5 +1,4 @@
 import { decodeCanonical, FreebirdError, ID_BYTES, PUBLIC_KEY_BYTES } from '@freebird/protocol'
-import type { Metrics } from '../metrics.ts'
 import { u64 } from '../store/keys.ts'
 import type { Ledger } from './ledger.ts'
 
@@ -26,7 +25,6 @@ const listOptions = (r: Record<string, unknown>, fallback: number, max: number) 
 export interface LedgerRequestDeps {
   ledger: Ledger
   genesis: Uint8Array
-  metrics: Metrics
 }
 
 /**
@@ -53,20 +51,11 @@ async function answer(
   request: unknown,
   source: 'libp2p' | 'http',
 ): Promise<unknown> {
-  const { ledger, metrics } = deps
+  const { ledger } = deps
   if (typeof request !== 'object' || request === null || Array.isArray(request))
     throw new LedgerRequestError('ledger.bad_request', 'a request is a map')
   const r = request as Record<string, unknown>
-  if ('order' in r) {
-    try {
-      const vote = await ledger.vote(bytesField(r.order, undefined, 'order'))
-      metrics.ledgerVotes.inc({ outcome: 'voted' })
-      return { vote }
-    } catch (error) {
-      if (error instanceof FreebirdError) metrics.ledgerVotes.inc({ outcome: error.code })
-      throw error
-    }
-  }
+  if ('order' in r) return { vote: await ledger.vote(bytesField(r.order, undefined, 'order')) }
   if ('certificate' in r) {
     const result = await ledger.submit(bytesField(r.certificate, undefined, 'certificate'), source)
     if (result.status === 'stored' || result.status === 'duplicate')

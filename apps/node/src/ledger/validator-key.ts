@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { createNodeSigner } from '@freebird/node-verifier'
-import { formatAccount, type LedgerParams, type Signer } from '@freebird/protocol'
+import { equalBytes, formatAccount, type LedgerParams, type Signer } from '@freebird/protocol'
 import { CliError } from '../cli-error.ts'
 import { readKeyFile } from '../commands/key-file.ts'
 
@@ -19,9 +19,7 @@ export function loadValidator(
   const path = file ?? join(data, 'validator.key')
   if (!file && !existsSync(path)) return undefined
   const signer = createNodeSigner(readKeyFile(path))
-  const member = params.committee.some(
-    (v) => Buffer.compare(Buffer.from(v.key), Buffer.from(signer.publicKey)) === 0,
-  )
+  const member = params.committee.some((v) => equalBytes(v.key, signer.publicKey))
   if (member) return signer
   if (file)
     throw new CliError(

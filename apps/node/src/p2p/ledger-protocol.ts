@@ -3,7 +3,6 @@ import type { Libp2p, Stream } from '@libp2p/interface'
 import type { Ledger } from '../ledger/ledger.ts'
 import { answerLedgerRequest } from '../ledger/requests.ts'
 import type { Logger } from '../logger.ts'
-import type { Metrics } from '../metrics.ts'
 import { idleTimeout, readFrames, writeFrame } from './frames.ts'
 import { ledgerProtocol } from './names.ts'
 
@@ -12,7 +11,6 @@ export interface LedgerProtocolDeps {
   network: string
   ledger: Ledger
   genesis: Uint8Array
-  metrics: Metrics
   log: Logger
 }
 

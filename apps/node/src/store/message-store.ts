@@ -129,13 +129,7 @@ export class MessageStore {
       await this.syncIndex.exclusive(async () => {
         await this.#db.batch(tx.ops as never)
         this.#fingerprint = fp
-        try {
-          await this.syncIndex.commit(run.added, run.removed)
-        } catch {
-          // The batch is written, so its messages are stored: rebuild the summary from disk
-          // rather than answer sync rounds from a half-patched one.
-          await this.syncIndex.load()
-        }
+        await this.syncIndex.commit(run.added, run.removed)
       })
     }
     return outcomes

@@ -106,6 +106,16 @@ export class SyncIndex {
    * `exclusive`, right after the batch is written.
    */
   async commit(addedKeys: Uint8Array[], removedKeys: Uint8Array[]): Promise<void> {
+    try {
+      await this.#patch(addedKeys, removedKeys)
+    } catch {
+      // The batch is on disk: rebuild the summary from it rather than answer
+      // reconciliation rounds from a half-patched one.
+      await this.load()
+    }
+  }
+
+  async #patch(addedKeys: Uint8Array[], removedKeys: Uint8Array[]): Promise<void> {
     // A key added and removed by one batch (a post and its removal) never reached the index.
     const [added, removed] = netChanges(addedKeys, removedKeys)
     const touched = new Map<Block, { add: Uint8Array[]; del: Uint8Array[] }>()
