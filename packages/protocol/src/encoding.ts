@@ -1,113 +1,23 @@
-import { type DecodeOptions, decode, encode, type Token, Tokenizer } from 'cborg'
-import { compareBytes } from './bytes.ts'
+import { decodeCbor, encodeCbor } from './cbor.ts'
 import { ValidationError } from './errors.ts'
-import { MAX_CBOR_DEPTH } from './limits.ts'
-
-// Freebird's CBOR subset: unsigned integers, byte strings, text strings,
-// arrays and maps (major types 0, 2, 3, 4, 5). Nothing in a message is a
-// negative integer, a float, a tag or a simple value, so those are encoding
-// errors, whatever their form.
-const ALLOWED_MAJOR_TYPES = new Set([0, 2, 3, 4, 5])
-// Fatal: invalid UTF-8 is an error, not U+FFFD. ignoreBOM: a leading U+FEFF is
-// text like any other (the default decoder would drop it).
-const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
-// Bytes of a text string's head, by the low 5 bits of its initial byte.
-const headLength = (initial: number) => [1, 2, 3, 5, 9][Math.max(0, (initial & 31) - 23)] ?? 1
-
-interface OpenContainer {
-  /** Items still to come; in a map, keys and values both count. */
-  left: number
-  isMap: boolean
-  /** Encoded bytes of the map's previous key. */
-  lastKey: Uint8Array | null
-}
-
-/**
- * cborg's tokenizer, held to the subset above, to canonical map-key order
- * (each key's encoding bytewise greater than the one before: RFC 8949
- * §4.2.1, which also rules out duplicates), to MAX_CBOR_DEPTH levels of
- * nesting (checked before the recursive decoder goes deeper, so the outcome
- * never depends on the stack size), and to strict UTF-8. With cborg's strict
- * mode (shortest integers and lengths, definite lengths) that is every rule of
- * the deterministic encoding, so one pass decides it; a property test checks
- * that what it accepts re-encodes to the same bytes.
- */
-class StrictTokenizer extends Tokenizer {
-  readonly #open: OpenContainer[] = []
-
-  override next(): Token {
-    const start = this.pos()
-    const token = super.next()
-    const major = token.type.major
-    if (!ALLOWED_MAJOR_TYPES.has(major)) throw new Error(`CBOR ${token.type.name} is not allowed`)
-    const data = this.data
-    const end = start + (token.encodedLength as number)
-    const open = this.#open
-    const parent = open[open.length - 1]
-    if (parent) {
-      if (parent.isMap && parent.left % 2 === 0) {
-        if (major !== 3) throw new Error('map keys must be text')
-        const key = data.subarray(start, end)
-        if (parent.lastKey && compareBytes(parent.lastKey, key) >= 0) {
-          throw new Error('map keys are not in canonical order (or repeat)')
-        }
-        parent.lastKey = key
-      }
-      parent.left--
-    }
-    const items = major === 4 ? token.value : major === 5 ? token.value * 2 : 0
-    if (items > 0) {
-      open.push({ left: items, isMap: major === 5, lastKey: null })
-      if (open.length > MAX_CBOR_DEPTH) throw new Error(`nested deeper than ${MAX_CBOR_DEPTH}`)
-    } else {
-      while (open.length > 0 && open[open.length - 1]?.left === 0) open.pop()
-    }
-    if (major === 3) {
-      const from = start + headLength(data[start] as number)
-      for (let i = from; i < end; i++) {
-        if ((data[i] as number) >= 0x80) {
-          token.value = utf8Strict.decode(data.subarray(from, end))
-          break
-        }
-      }
-    }
-    return token
-  }
-}
-
-const DECODE_OPTIONS: DecodeOptions = {
-  strict: true,
-  allowIndefinite: false,
-  allowUndefined: false,
-  allowInfinity: false,
-  allowNaN: false,
-  allowBigInt: true,
-  rejectDuplicateMapKeys: true,
-  useMaps: false,
-}
-
-// Map keys are always text (the decoder refuses others), and for text keys
-// cborg's default length-first order (RFC 7049 canonical) is exactly RFC 8949's
-// bytewise order of encoded keys, because a text key's header grows with its
-// length. The default sorter is twice as fast. Absent optional fields may
-// arrive as `undefined` from JS callers: omit them.
-const ENCODE_OPTIONS = { ignoreUndefinedProperties: true }
 
 /**
  * Deterministic CBOR (RFC 8949 §4.2.1 core deterministic encoding): shortest
  * integer and length forms, definite lengths, map keys sorted bytewise.
+ * Freebird's subset: unsigned integers, byte strings, text, arrays, maps.
  */
 export function encodeCanonical(value: unknown): Uint8Array {
-  const bytes = encode(value, ENCODE_OPTIONS)
-  // cborg hands out a Buffer on Node; give every platform the same type (a view, no copy).
-  return bytes.constructor === Uint8Array
-    ? bytes
-    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  return encodeCbor(value)
 }
 
 /**
  * Decodes deterministic CBOR of Freebird's subset and refuses every other
  * byte string for the same value: a value has exactly one accepted encoding.
+ * Nothing in a message is a negative integer, a float, a tag or a simple
+ * value, so those are encoding errors whatever their form; so are map keys
+ * that are not text in canonical order, nesting past MAX_CBOR_DEPTH (checked
+ * before going deeper, so the outcome never depends on the stack size),
+ * invalid UTF-8, and trailing bytes.
  */
 export function decodeCanonical(input: Uint8Array, what: string): unknown {
   // A plain Uint8Array view: decoded byte strings are then Uint8Array on every platform (not Buffer).
@@ -116,17 +26,12 @@ export function decodeCanonical(input: Uint8Array, what: string): unknown {
       ? input
       : new Uint8Array(input.buffer, input.byteOffset, input.byteLength)
   try {
-    return decode(bytes, {
-      ...DECODE_OPTIONS,
-      tokenizer: new StrictTokenizer(bytes, DECODE_OPTIONS),
-    })
+    return decodeCbor(bytes)
   } catch (cause) {
     throw new ValidationError(
       'invalid.encoding',
       `${what} is not canonical CBOR of the Freebird subset`,
-      {
-        cause,
-      },
+      { cause },
     )
   }
 }

@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { decodeCanonical, encodeCanonical, type ValidationError } from '../src/index.ts'
 import { bstr, head, map, tstr, uint } from './cbor-craft.ts'
+import { referenceDecode, referenceEncode } from './cbor-reference.ts'
 import { codeOf } from './codes.ts'
 
 // Values that Freebird messages are made of.
@@ -148,5 +149,104 @@ describe('canonical CBOR', () => {
     for (const bytes of [uint(1), uint(500), bstr(Uint8Array.of(1, 2)), tstr('é'), head(4, 0)]) {
       expect(codeOf(() => decodeCanonical(bytes, 'test'))).toBe('ok')
     }
+  })
+
+  describe('the same verdicts and bytes as the cborg-based codec it replaced', () => {
+    // Wider than `value`: astral and non-ASCII text and keys, integers up to 2^64 - 1.
+    const wide: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+      leaf: fc.oneof(
+        fc.string({ unit: 'binary', maxLength: 80 }),
+        fc.string({ maxLength: 30 }),
+        fc.uint8Array({ maxLength: 300 }),
+        fc.nat(),
+        fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+        fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+      ),
+      node: fc.oneof(
+        { depthSize: 'small', maxDepth: 9 },
+        tie('leaf'),
+        fc.array(tie('node'), { maxLength: 30 }),
+        fc.dictionary(fc.string({ unit: 'binary', maxLength: 30 }), tie('node'), { maxKeys: 8 }),
+      ),
+    })).node
+
+    const verdict = (decode: () => unknown): { ok: true; value: unknown } | { ok: false } => {
+      try {
+        return { ok: true, value: decode() }
+      } catch {
+        return { ok: false }
+      }
+    }
+
+    it('encodes every value to the same bytes', () => {
+      fc.assert(
+        fc.property(wide, (v) => {
+          expect(encodeCanonical(v)).toEqual(referenceEncode(v))
+        }),
+        { numRuns: 3000 },
+      )
+    })
+
+    it('accepts and refuses the same bytes, with the same values', () => {
+      const mutated = fc
+        .tuple(
+          wide,
+          fc.array(fc.tuple(fc.nat(), fc.nat(255), fc.constantFrom(0, 1, 2)), { maxLength: 3 }),
+        )
+        .map(([v, edits]) => {
+          const b = [...referenceEncode(v)]
+          for (const [at, byte, how] of edits) {
+            const i = at % (b.length + 1)
+            if (how === 0 && i < b.length) b[i] = byte
+            else if (how === 1) b.splice(i, 0, byte)
+            else b.splice(i, 1)
+          }
+          return Uint8Array.from(b)
+        })
+      fc.assert(
+        fc.property(fc.oneof(mutated, fc.uint8Array({ maxLength: 64 })), (bytes) => {
+          const ours = verdict(() => decodeCanonical(bytes, 'test'))
+          const theirs = verdict(() => referenceDecode(bytes))
+          expect(ours.ok).toBe(theirs.ok)
+          if (ours.ok && theirs.ok) expect(ours.value).toEqual(theirs.value)
+        }),
+        { numRuns: 20_000 },
+      )
+    })
+
+    it('keeps "__proto__" as an own key, never as the prototype', () => {
+      const bytes = map([['__proto__', map([['x', uint(1)]])]])
+      const decoded = decodeCanonical(bytes, 'test') as Record<string, unknown>
+      expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype)
+      expect(Object.keys(decoded)).toEqual(['__proto__'])
+      expect(decoded).toEqual(referenceDecode(bytes))
+      expect(encodeCanonical(decoded)).toEqual(bytes)
+    })
+
+    it('refuses, before allocating, a length larger than the input', () => {
+      expect(
+        codeOf(() =>
+          decodeCanonical(Uint8Array.of(0x9b, 0, 0x1f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff), 'test'),
+        ),
+      ).toBe('invalid.encoding')
+      expect(
+        codeOf(() => decodeCanonical(Uint8Array.of(0x9a, 0xff, 0xff, 0xff, 0xff), 'test')),
+      ).toBe('invalid.encoding')
+    })
+
+    it('throws TypeError for values outside the subset', () => {
+      for (const v of [
+        -1,
+        1.5,
+        Number.MAX_SAFE_INTEGER + 1,
+        null,
+        true,
+        2n ** 64n,
+        -1n,
+        () => 1,
+        [undefined],
+      ])
+        expect(() => encodeCanonical(v), String(v)).toThrow(TypeError)
+    })
   })
 })
