@@ -1,3 +1,4 @@
+import { utf8Length } from './bytes.ts'
 import { MAX_CBOR_DEPTH } from './limits.ts'
 
 // Deterministic CBOR (RFC 8949 §4.2.1) of Freebird's subset, by hand: unsigned
@@ -263,27 +264,19 @@ class Encoder {
   }
 
   text(s: string): void {
-    // ASCII (map keys, most text) is written as is; anything else through TextEncoder.
-    const n = s.length
-    if (n <= 64) {
-      let ascii = true
-      for (let i = 0; i < n; i++) {
-        if (s.charCodeAt(i) >= 0x80) {
-          ascii = false
-          break
-        }
-      }
-      if (ascii) {
-        this.head(3, n)
-        this.#reserve(n)
-        const b = this.buf
-        let p = this.pos
-        for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i)
-        this.pos = p
-        return
-      }
+    const n = utf8Length(s)
+    this.head(3, n)
+    this.#reserve(n)
+    if (n === s.length) {
+      // ASCII (map keys, most text): written as is.
+      const b = this.buf
+      let p = this.pos
+      for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i)
+      this.pos = p
+    } else {
+      utf8Encoder.encodeInto(s, this.buf.subarray(this.pos, this.pos + n))
+      this.pos += n
     }
-    this.bytes(3, utf8Encoder.encode(s))
   }
 
   item(value: unknown): void {
