@@ -8,7 +8,8 @@
  * 1,000 authors) are generated and signed before any timing starts.
  *   node bench/node-ingest.bench.ts
  * Env: FREEBIRD_BENCH_INGEST_POSTS (100000), FREEBIRD_BENCH_HTTP_CONCURRENCY (256),
- *      FREEBIRD_BENCH_STREAMS (2), FREEBIRD_BENCH_WINDOW (2000 per stream)
+ *      FREEBIRD_BENCH_STREAMS (2), FREEBIRD_BENCH_WINDOW (2000 per stream),
+ *      FREEBIRD_BENCH_PATHS (http,libp2p)
  */
 import { cpus } from 'node:os'
 import { parseNetworkId } from '@freebird/protocol'
@@ -34,6 +35,7 @@ const POSTS = envInt('FREEBIRD_BENCH_INGEST_POSTS', 100_000)
 const CONCURRENCY = envInt('FREEBIRD_BENCH_HTTP_CONCURRENCY', 256)
 const STREAMS = envInt('FREEBIRD_BENCH_STREAMS', 2)
 const WINDOW = envInt('FREEBIRD_BENCH_WINDOW', 2000)
+const PATHS = new Set((process.env.FREEBIRD_BENCH_PATHS ?? 'http,libp2p').split(','))
 const TARGET = 15_000
 // Generous: at 1,000 msg/s 100,000 posts take 100 s.
 const TIMEOUT_MS = Math.max(120_000, POSTS * 2)
@@ -98,28 +100,31 @@ await withNodes(async (start) => {
       `${posts.bytes[0]?.length} bytes on the wire) in ${fmt(genSeconds, 1)} s, before timing`,
   )
 
-  const pid = httpNode.child.pid as number
-  let meter = cpuMeter(pid)
-  const http = await postAll(httpNode.url, posts.bytes, CONCURRENCY, TIMEOUT_MS)
-  let cpu = meter()
-  let info = await httpNode.info()
-  results.push(
-    summarize(
-      'HTTP POST /v1/messages',
-      `${CONCURRENCY} requests in flight, ${CONCURRENCY} keep-alive connections (node:http)`,
-      http,
-      http.statuses[201] ?? 0,
-      info.messageCount,
-      cpu,
-    ),
-  )
+  if (PATHS.has('http')) {
+    const pid = httpNode.child.pid as number
+    const meter = cpuMeter(pid)
+    const http = await postAll(httpNode.url, posts.bytes, CONCURRENCY, TIMEOUT_MS)
+    const cpu = meter()
+    const info = await httpNode.info()
+    results.push(
+      summarize(
+        'HTTP POST /v1/messages',
+        `${CONCURRENCY} requests in flight, ${CONCURRENCY} keep-alive connections (node:http)`,
+        http,
+        http.statuses[201] ?? 0,
+        info.messageCount,
+        cpu,
+      ),
+    )
+  }
   console.log(`  http node stopped: ${await stopNode(httpNode)}`)
 
   // ---- (b) libp2p submit protocol, fresh node
+  if (!PATHS.has('libp2p')) return
   const p2pNode = await start()
   const client = await createClient()
   try {
-    meter = cpuMeter(p2pNode.child.pid as number)
+    const meter = cpuMeter(p2pNode.child.pid as number)
     const p2p = await submitAll(
       client,
       p2pNode.multiaddrs[0] as string,
@@ -129,8 +134,8 @@ await withNodes(async (start) => {
       WINDOW,
       TIMEOUT_MS,
     )
-    cpu = meter()
-    info = await p2pNode.info()
+    const cpu = meter()
+    const info = await p2pNode.info()
     results.push(
       summarize(
         'libp2p submit protocol',

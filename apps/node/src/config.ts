@@ -30,8 +30,11 @@ export const DEFAULTS: NodeConfig = {
   http: '127.0.0.1:8787',
   bootstrap: [],
   logLevel: 'info',
-  // The main thread decodes and writes; the rest of the cores verify signatures.
-  verifyThreads: Math.max(1, availableParallelism() - 1),
+  // One per core: the main thread (decode, store, network) is under half busy
+  // at full load and waits on I/O, so leaving it a core of its own idles that
+  // core (on 2 cores, 1 thread: 13,300 msg/s; 2: 14,800). More than 8 isolates
+  // only cost memory.
+  verifyThreads: Math.min(8, availableParallelism()),
   syncInterval: 30_000,
 }
 

@@ -69,6 +69,21 @@ describe('MessageStore', () => {
     expect(again.messageCount).toBe(2)
     expect(toHex(again.stateRoot)).toBe(root)
     expect(toHex((await again.getMessage(reply.id)) as Uint8Array)).toBe(toHex(reply.bytes))
+    // The id filter is rebuilt from disk: what is stored is still a duplicate.
+    expect(await again.applyGroup([reply, post])).toEqual([
+      { status: 'duplicate' },
+      { status: 'duplicate' },
+    ])
+    await again.close()
+  })
+
+  it('still refuses a removed post after a reopen (the tombstone filter is rebuilt)', async () => {
+    const post = buildPostAdd({ text: 'gone' }, as(alice, T0))
+    const { dir, store } = await open()
+    await store.applyGroup([buildPostRemove({ target: post.id }, as(alice, T0 + 1))])
+    await store.close()
+    const again = await MessageStore.open(dir, network)
+    expect(await again.applyGroup([post])).toEqual([{ status: 'ignored', code: 'post.removed' }])
     await again.close()
   })
 

@@ -35,4 +35,26 @@ describe('VerifyPool', () => {
     expect(verdicts.slice(3000).some(Boolean)).toBe(false)
     await pool.close()
   })
+
+  it('shares a burst out among idle workers, and queues the next batch behind a busy one', async () => {
+    const pool = new VerifyPool({ threads: 2, inlineMax: 4 })
+    const burst = Array.from({ length: 1000 }, (_, i) =>
+      buildPostAdd({ text: `b${i}` }, { network, signer }),
+    )
+    expect((await Promise.all(burst.map((m) => pool.verify(m)))).every(Boolean)).toBe(true)
+    const [a, b] = pool.sentPerWorker as [number, number]
+    expect(a + b).toBe(1000)
+    expect(Math.min(a, b)).toBeGreaterThanOrEqual(400)
+    await pool.close()
+
+    // One worker: a second burst in a later tick goes out while the first is checked.
+    const one = new VerifyPool({ threads: 1, inlineMax: 4 })
+    const first = burst.slice(0, 500).map((m) => one.verify(m))
+    await new Promise((resolve) => setImmediate(resolve))
+    const second = burst.slice(500).map((m) => one.verify(m))
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(one.sentPerWorker).toEqual([1000])
+    expect((await Promise.all([...first, ...second])).every(Boolean)).toBe(true)
+    await one.close()
+  })
 })

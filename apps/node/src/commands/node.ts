@@ -89,7 +89,7 @@ export function nodeCommand(): Command {
     )
     .option(
       '--verify-threads <n>',
-      'signature verification worker threads [FREEBIRD_VERIFY_THREADS] (default: cores - 1, at least 1)',
+      'signature verification worker threads [FREEBIRD_VERIFY_THREADS] (default: one per core, at most 8)',
     )
     .option(
       '--sync-interval <ms>',

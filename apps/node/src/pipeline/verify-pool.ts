@@ -11,6 +11,9 @@ export interface VerifyPoolOptions {
   inlineMax?: number
 }
 
+/** Batches a worker may hold at once (the one it checks, and the next). */
+const DEPTH = 2
+
 interface Pending {
   resolve: (ok: boolean) => void
   reject: (error: unknown) => void
@@ -23,7 +26,7 @@ interface Pending {
  * up, so under load one postMessage carries hundreds of signatures.
  */
 export class VerifyPool {
-  readonly #workers: { worker: Worker; inflight: number; seqs: Set<number> }[] = []
+  readonly #workers: { worker: Worker; inflight: number; seqs: Set<number>; sent: number }[] = []
   readonly #waiting = new Map<number, Pending[]>()
   #queue: { message: Message; pending: Pending }[] = []
   #scheduled = false
@@ -41,7 +44,7 @@ export class VerifyPool {
     )
     for (let i = 0; i < (options.threads ?? 2); i++) {
       const worker = new Worker(file)
-      const slot = { worker, inflight: 0, seqs: new Set<number>() }
+      const slot = { worker, inflight: 0, seqs: new Set<number>(), sent: 0 }
       worker.on('message', ({ seq, verdicts }: { seq: number; verdicts: Uint8Array }) => {
         slot.inflight--
         slot.seqs.delete(seq)
@@ -94,25 +97,38 @@ export class VerifyPool {
       return
     }
     while (this.#queue.length > 0) {
-      const idle = this.#workers.find((w) => w.inflight === 0)
-      if (!idle && this.#queue.length < this.#maxBatch) return
-      const items = this.#queue.splice(0, this.#maxBatch)
+      // Idle workers first, shared out among them (one batch for one worker
+      // would leave the other cores waiting while it works through it). Else a
+      // busy worker takes the next batch into its port (up to DEPTH), so it
+      // never idles while this thread is busy elsewhere.
+      const idle = this.#workers.filter((w) => w.inflight === 0)
+      const targets = idle.length > 0 ? idle : this.#workers.filter((w) => w.inflight < DEPTH)
+      if (targets.length === 0 && this.#queue.length < this.#maxBatch) return
+      const share =
+        targets.length > 1 ? Math.ceil(this.#queue.length / targets.length) : this.#queue.length
+      const items = this.#queue.splice(0, Math.min(share, this.#maxBatch))
       const batch = new Uint8Array(items.length * 128)
       items.forEach(({ message }, i) => {
         batch.set(message.signer, i * 128)
         batch.set(message.id, i * 128 + 32)
         batch.set(message.signature, i * 128 + 64)
       })
-      const slot = this.#workers.reduce((a, b) => (b.inflight < a.inflight ? b : a))
+      const slot = targets[0] ?? this.#workers.reduce((a, b) => (b.inflight < a.inflight ? b : a))
       const seq = this.#seq++
       this.#waiting.set(
         seq,
         items.map((i) => i.pending),
       )
       slot.inflight++
+      slot.sent += items.length
       slot.seqs.add(seq)
       slot.worker.postMessage({ seq, batch }, [batch.buffer])
     }
+  }
+
+  /** Signatures sent to each worker so far (checked on this thread: not counted). */
+  get sentPerWorker(): number[] {
+    return this.#workers.map((w) => w.sent)
   }
 
   async close(): Promise<void> {

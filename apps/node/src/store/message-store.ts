@@ -11,6 +11,7 @@ import {
 import { SyncIndex } from '../sync/sync-index.ts'
 import { type Db, openDb, type Sub, type Sublevels } from './db.ts'
 import { SetFingerprint } from './fingerprint.ts'
+import { HashFilter } from './hash-filter.ts'
 import { concat, lwwKey, prefixEnd, readU64, signerKey, tombstoneKey, u64 } from './keys.ts'
 import { Tx } from './tx.ts'
 
@@ -49,6 +50,9 @@ export class MessageStore {
   readonly #network: Uint8Array
   #fingerprint: SetFingerprint
   readonly #signerCache = new Map<string, Message | null>()
+  /** Ids that may be stored, and posts that may have a tombstone: most new messages need no read. */
+  readonly #ids: HashFilter
+  readonly #tombstoned: HashFilter
   /** The message set as sync reconciles it (the byTime index with block summaries). */
   readonly syncIndex: SyncIndex
 
@@ -58,6 +62,8 @@ export class MessageStore {
     this.#network = network
     this.#fingerprint = fingerprint
     this.syncIndex = new SyncIndex(subs.byTime)
+    this.#ids = new HashFilter(Math.max(1 << 20, 2 * fingerprint.count))
+    this.#tombstoned = new HashFilter(1 << 14)
   }
 
   static async open(path: string, network: Uint8Array): Promise<MessageStore> {
@@ -65,7 +71,9 @@ export class MessageStore {
     const [sum, count] = await subs.meta.getMany([META_SUM, META_COUNT])
     const fingerprint = new SetFingerprint(sum ?? new Uint8Array(32), count ? readU64(count) : 0)
     const store = new MessageStore(db, subs, network, fingerprint)
-    await store.syncIndex.load()
+    // The index's start-up scan sees every stored id (its keys are timestamp || id).
+    await store.syncIndex.load((key) => store.#ids.add(key.subarray(8)))
+    for await (const key of subs.tombstones.keys()) store.#tombstoned.add(key.subarray(32))
     return store
   }
 
@@ -138,7 +146,7 @@ export class MessageStore {
   async #apply(run: Run, m: Message): Promise<ApplyOutcome> {
     const { tx } = run
     const s = this.#subs
-    if (tx.get(s.messages, m.id)) return { status: 'duplicate' }
+    if (this.#ids.mayHave(m.id) && tx.get(s.messages, m.id)) return { status: 'duplicate' }
     const d = m.data
     const delegated = !equalBytes(m.signer, d.author)
     if (delegated) {
@@ -152,7 +160,9 @@ export class MessageStore {
     }
     // A root-signed removal deleted the post for good; a delegated one only hides it.
     const tombstone =
-      d.type === 'post.add' ? tx.get(s.tombstones, concat(d.author, m.id)) : undefined
+      d.type === 'post.add' && this.#tombstoned.mayHave(m.id)
+        ? tx.get(s.tombstones, concat(d.author, m.id))
+        : undefined
     if (tombstone?.[0] === ROOT_REMOVED) {
       if (!tx.get(s.gone, m.id)) tx.put(s.gone, m.id, EMPTY)
       return { status: 'ignored', code: 'post.removed' }
@@ -176,6 +186,8 @@ export class MessageStore {
   #insert(run: Run, m: Message): void {
     const key = concat(u64(m.data.timestamp), m.id)
     run.tx.put(this.#subs.messages, m.id, m.bytes)
+    // Before the batch is written: a message later in it must find this one.
+    this.#ids.add(m.id)
     run.tx.put(this.#subs.byTime, key, EMPTY)
     run.added.push(key)
     run.fp.add(m.id)
@@ -224,6 +236,7 @@ export class MessageStore {
     const current = tx.get(s.tombstones, key)
     const flag = current?.[0] === ROOT_REMOVED || root ? ROOT_REMOVED : DELEGATED_REMOVED
     tx.put(s.tombstones, key, Uint8Array.of(flag))
+    this.#tombstoned.add(body.target)
     const post = await this.#load(tx, body.target)
     if (post?.data.type !== 'post.add' || !equalBytes(post.data.author, author)) return
     if (!current) this.#removePostIndexes(tx, post as Message<'post.add'>)

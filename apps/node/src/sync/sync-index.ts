@@ -62,8 +62,9 @@ export class SyncIndex {
   /**
    * Builds the summary with one scan of the index, and warms the cache with
    * what fits (the newest blocks, which recent differences fall in).
+   * `onKey` sees each key on the way (the store's id filter is filled from it).
    */
-  async load(): Promise<void> {
+  async load(onKey?: (key: Uint8Array) => void): Promise<void> {
     const blocks: Block[] = []
     this.#cache.clear()
     this.#cached = 0
@@ -80,6 +81,7 @@ export class SyncIndex {
         blocks.push(current)
       }
       pack.set(key, current.count * KEY)
+      onKey?.(key)
       current.count++
       current.sum.add(key, 8)
     }
