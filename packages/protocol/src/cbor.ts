@@ -320,8 +320,23 @@ class Encoder {
 
   #map(object: Record<string, unknown>): void {
     // Absent optional fields may arrive as `undefined` from JS callers: omitted.
-    const keys = Object.keys(object).filter((k) => object[k] !== undefined)
-    keys.sort(compareKeys)
+    const all = Object.keys(object)
+    const keys = all.every((k) => object[k] !== undefined)
+      ? all
+      : all.filter((k) => object[k] !== undefined)
+    // Maps here have a handful of keys: an insertion sort in place allocates
+    // nothing (Array.prototype.sort copies into a work array every time).
+    if (keys.length > 32) keys.sort(compareKeys)
+    else
+      for (let i = 1; i < keys.length; i++) {
+        const k = keys[i] as string
+        let j = i - 1
+        while (j >= 0 && compareKeys(keys[j] as string, k) > 0) {
+          keys[j + 1] = keys[j] as string
+          j--
+        }
+        keys[j + 1] = k
+      }
     this.head(5, keys.length)
     for (const k of keys) {
       this.text(k)

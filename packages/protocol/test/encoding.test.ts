@@ -185,6 +185,17 @@ describe('canonical CBOR', () => {
         }),
         { numRuns: 3000 },
       )
+      // Past 32 keys the encoder sorts another way.
+      const large = fc.dictionary(fc.string({ unit: 'binary', maxLength: 12 }), fc.nat(), {
+        minKeys: 20,
+        maxKeys: 80,
+      })
+      fc.assert(
+        fc.property(large, (v) => {
+          expect(encodeCanonical(v)).toEqual(referenceEncode(v))
+        }),
+        { numRuns: 300 },
+      )
     })
 
     it('accepts and refuses the same bytes, with the same values', () => {
