@@ -6,13 +6,16 @@
  * its batch is on disk). All clocks are this process's performance.now().
  * The posts are generated and signed before the run. A warm-up at the same rate
  * runs first and is not measured: it shows a running network, not five
- * processes compiling their hot paths at once.
+ * processes compiling their hot paths at once. It is 15 s because V8 optimizes
+ * the largest hot functions (the ingest's submit, gossipsub's message handler)
+ * only after ~11,000 messages: with a 3 s warm-up, the five processes compiling
+ * them at the same moment stalled the machine for ~300 ms, 7.5 s into the run.
  *   node bench/node-propagation.bench.ts
  * Env: FREEBIRD_BENCH_TOPOLOGY star (default: nodes 2..5 bootstrap to node 1)
  *      or chain (each node bootstraps to the previous one); posts always go to
  *      node 5 (a leaf of the star: 2 hops to the other leaves; the far end of
  *      the chain: 4 hops to node 1). FREEBIRD_BENCH_RATE (1000 msg/s),
- *      FREEBIRD_BENCH_SECONDS (10), FREEBIRD_BENCH_WARMUP_SECONDS (3).
+ *      FREEBIRD_BENCH_SECONDS (10), FREEBIRD_BENCH_WARMUP_SECONDS (15).
  */
 
 import { Agent } from 'node:http'
@@ -42,7 +45,7 @@ if (TOPOLOGY !== 'star' && TOPOLOGY !== 'chain') throw new Error('topology: star
 const RATE = envInt('FREEBIRD_BENCH_RATE', 1000)
 const SECONDS = envInt('FREEBIRD_BENCH_SECONDS', 10)
 const TOTAL = RATE * SECONDS
-const WARMUP = RATE * envInt('FREEBIRD_BENCH_WARMUP_SECONDS', 3)
+const WARMUP = RATE * envInt('FREEBIRD_BENCH_WARMUP_SECONDS', 15)
 const TARGET_P99_MS = 100
 /** After the last submit, how long stragglers may take before they count as lost. */
 const DRAIN_MS = 30_000
