@@ -28,7 +28,8 @@ export class HashFilter {
 
   #grow(capacity: number): void {
     let size = 32
-    while (size < capacity * BITS_PER_ELEMENT) size *= 2
+    // Positions are masked as int32: a layer has at most 2^31 bits (256 MiB).
+    while (size < capacity * BITS_PER_ELEMENT && size < 2 ** 31) size *= 2
     this.#layers.push({ bits: new Uint32Array(size / 32), mask: size - 1, capacity, count: 0 })
   }
 
@@ -57,7 +58,7 @@ export class HashFilter {
     return false
   }
 
-  /** Bytes held (for the memory figures). */
+  /** Bytes held. */
   get bytes(): number {
     return this.#layers.reduce((n, l) => n + l.bits.byteLength, 0)
   }
