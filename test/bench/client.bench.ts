@@ -7,8 +7,10 @@
  *      accounts) from a `freebird node` process on 127.0.0.1, a fresh client
  *      each run, over libp2p (TCP multiaddr) and over HTTP;
  *  (c) the minified, gzipped browser bundle of an app that uses createClient
- *      (esbuild, platform browser, ESM), with and without the libp2p chunks
- *      it loads on first dial, against the 150 KB target, and what dominates.
+ *      (esbuild, platform browser, ESM): all in one file; code-split as
+ *      bundlers build import(), what a libp2p app loads (the token actions
+ *      load on their first use); without the libp2p chunks it loads on first
+ *      dial; against the 150 KB target, and what dominates.
  *   node bench/client.bench.ts
  * Env: FREEBIRD_BENCH_RUNS (20 runs per transport in (b), after one cold run),
  *      FREEBIRD_BENCH_PAGES (30 timed pages in (a)).
@@ -379,15 +381,27 @@ async function bundleSize() {
     chunks.reduce((t, c) => t + pick(c), 0)
   // One file: everything the libp2p app can load (import() inlined).
   const single = await bundle('app-libp2p', false)
-  // Split: the entry chunk an HTTP-only app loads, and the chunks import('libp2p'...) loads.
+  // Split: the entry chunk an HTTP-only app loads, the chunks import('libp2p'...)
+  // loads on the first dial, and the token actions' chunk (on the first transfer).
   const split = await bundle('app-http', true)
+  const isLedger = (c: Chunk) => c.file.startsWith('ledger-actions')
   const main = split.chunks.filter((c) => c.initial)
-  const lazy = split.chunks.filter((c) => !c.initial)
+  const lazy = split.chunks.filter((c) => !c.initial && !isLedger(c))
+  // What the libp2p app loads when built with code splitting (as bundlers do
+  // for import()): everything but the token actions it never calls.
+  const app = await bundle('app-libp2p', true)
+  const loaded = app.chunks.filter((c) => !isLedger(c))
   const figures = {
     gzip: 'zlib default level',
     allInOne: {
       bytes: sum(single.chunks, (c) => c.bytes),
       gzipBytes: sum(single.chunks, (c) => c.gzipBytes),
+    },
+    libp2pAppSplit: {
+      bytes: sum(loaded, (c) => c.bytes),
+      gzipBytes: sum(loaded, (c) => c.gzipBytes),
+      chunks: loaded.length,
+      tokenActionsGzipBytes: sum(app.chunks.filter(isLedger), (c) => c.gzipBytes),
     },
     withoutLibp2p: {
       bytes: sum(main, (c) => c.bytes),
@@ -407,6 +421,7 @@ async function bundleSize() {
     target: {
       kb: TARGET_KB,
       allInOneMet: figures.allInOne.gzipBytes <= TARGET_KB * 1024,
+      libp2pAppSplitMet: figures.libp2pAppSplit.gzipBytes <= TARGET_KB * 1024,
       withoutLibp2pMet: figures.withoutLibp2p.gzipBytes <= TARGET_KB * 1024,
     },
     /** Minified bytes (before gzip) each package and file puts in the bundle. */
@@ -445,6 +460,11 @@ console.log(`\n(c) browser bundle of an app using createClient (minified ESM, gz
 console.log(
   `  everything, one file:       ${kb(size.allInOne.gzipBytes)} gzip (${fmt(size.allInOne.gzipBytes)} B; ` +
     `${kb(size.allInOne.bytes)} minified)   target <= ${TARGET_KB} KB: ${met(size.target.allInOneMet)}`,
+)
+console.log(
+  `  libp2p app, code-split:     ${kb(size.libp2pAppSplit.gzipBytes)} gzip in ${size.libp2pAppSplit.chunks} chunks ` +
+    `(${kb(size.libp2pAppSplit.bytes)} minified; +${kb(size.libp2pAppSplit.tokenActionsGzipBytes)} on the first token action)` +
+    `   target <= ${TARGET_KB} KB: ${met(size.target.libp2pAppSplitMet)}`,
 )
 console.log(
   `  without libp2p (HTTP app):  ${kb(size.withoutLibp2p.gzipBytes)} gzip (${fmt(size.withoutLibp2p.gzipBytes)} B; ` +

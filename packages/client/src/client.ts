@@ -1,29 +1,24 @@
 import type { ProfileField } from '@freebird/protocol'
 import { follow, unfollow } from './actions/follow.ts'
-import { type GetBalanceResult, getBalance } from './actions/get-balance.ts'
+import type { GetBalanceResult } from './actions/get-balance.ts'
 import { type FeedPage, type GetFeedArgs, getFeed } from './actions/get-feed.ts'
 import { type GetFollowersResult, getFollowers } from './actions/get-followers.ts'
 import { type GetFollowingResult, getFollowing } from './actions/get-following.ts'
 import { type GetPostResult, getPost } from './actions/get-post.ts'
 import { type GetProfileResult, getProfile } from './actions/get-profile.ts'
 import { type GetThreadResult, getThread } from './actions/get-thread.ts'
-import { type GetTipsResult, getTips } from './actions/get-tips.ts'
-import {
-  type GetTransfersOptions,
-  type GetTransfersResult,
-  getTransfers,
-} from './actions/get-transfers.ts'
+import type { GetTipsResult } from './actions/get-tips.ts'
+import type { GetTransfersOptions, GetTransfersResult } from './actions/get-transfers.ts'
 import { type PostArgs, post } from './actions/post.ts'
 import { type ReactArgs, react, unreact } from './actions/react.ts'
 import { remove } from './actions/remove.ts'
 import { type ReplyArgs, reply } from './actions/reply.ts'
-import { discardPending, type PendingOrder, resumePending } from './actions/resume-pending.ts'
+import type { PendingOrder } from './actions/resume-pending.ts'
 import { setProfile } from './actions/set-profile.ts'
 import { type AddSignerArgs, addSigner, removeSigner } from './actions/signers.ts'
 import type { SubmitResult } from './actions/submit.ts'
 import { type SubscribeArgs, type Subscription, subscribe } from './actions/subscribe.ts'
-import { tip } from './actions/tip.ts'
-import { type TransferArgs, type TransferResult, transfer } from './actions/transfer.ts'
+import type { TransferArgs, TransferResult } from './actions/transfer.ts'
 import {
   type ClientContext,
   type ClientOptions,
@@ -104,6 +99,9 @@ export interface Client {
   close(): Promise<void>
 }
 
+/** The token actions, loaded on first use (see ledger-actions.ts). */
+const ledger = () => import('./ledger-actions.ts')
+
 /** Binds every action to one context; the runtime entry points pass their libp2p host. */
 export function createClientWith(options: ClientOptions, makeHost: HostFactory): Client {
   const ctx = createContext(options, makeHost)
@@ -126,13 +124,13 @@ export function createClientWith(options: ClientOptions, makeHost: HostFactory):
     getFollowing: (account) => getFollowing(ctx, account),
     getFollowers: (account) => getFollowers(ctx, account),
     subscribe: (args) => subscribe(ctx, args),
-    transfer: (args) => transfer(ctx, args),
-    tip: (postId, amount, o) => tip(ctx, postId, amount, o),
-    getBalance: (account) => getBalance(ctx, account),
-    getTransfers: (account, o) => getTransfers(ctx, account, o),
-    getTips: (postId) => getTips(ctx, postId),
-    resumePending: () => resumePending(ctx),
-    discardPending: () => discardPending(ctx),
+    transfer: async (args) => (await ledger()).transfer(ctx, args),
+    tip: async (postId, amount, o) => (await ledger()).tip(ctx, postId, amount, o),
+    getBalance: async (account) => (await ledger()).getBalance(ctx, account),
+    getTransfers: async (account, o) => (await ledger()).getTransfers(ctx, account, o),
+    getTips: async (postId) => (await ledger()).getTips(ctx, postId),
+    resumePending: async () => (await ledger()).resumePending(ctx),
+    discardPending: async () => (await ledger()).discardPending(ctx),
     close: () => ctx.close(),
   }
 }

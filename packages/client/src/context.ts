@@ -1,7 +1,7 @@
 import { type Message, parseNetworkId, type Signer } from '@freebird/protocol'
 import { accountArg } from './args.ts'
 import { ClientError } from './errors.ts'
-import { type LedgerSession, ledgerSession } from './ledger.ts'
+import { type LedgerSession, ledgerSession } from './ledger-session.ts'
 import { type KeyValueStore, memoryStore } from './store.ts'
 import { httpTransport } from './transports/http.ts'
 import { type ClientHost, libp2pTransport } from './transports/libp2p.ts'
