@@ -1,15 +1,16 @@
 /**
  * Ingest throughput of ONE `freebird node` process: valid posts per second
  * decoded, signature-checked and stored (the answer comes after the batch is
- * on disk), fed (a) over HTTP, POST /v1/messages with many requests in flight
- * on keep-alive connections, and (b) over the libp2p submit protocol, frames
+ * on disk), fed (a) over HTTP, POST /v1/messages pipelined on keep-alive
+ * connections by a lean raw-socket client, and (b) over the libp2p submit protocol, frames
  * pipelined on a few streams with a bounded window of unanswered frames.
  * Each path runs on a fresh node (new data dir). The posts (~200-byte text,
  * 1,000 authors) are generated and signed before any timing starts. Each node
  * first takes a warm-up of other posts the same way, untimed: V8 optimizes the
  * hot path only after thousands of messages, and a node runs for far longer.
  *   node bench/node-ingest.bench.ts
- * Env: FREEBIRD_BENCH_INGEST_POSTS (100000), FREEBIRD_BENCH_HTTP_CONCURRENCY (256),
+ * Env: FREEBIRD_BENCH_INGEST_POSTS (100000), FREEBIRD_BENCH_HTTP_CONNECTIONS (64),
+ *      FREEBIRD_BENCH_HTTP_PIPELINE (64 requests ahead per connection; 1: none),
  *      FREEBIRD_BENCH_STREAMS (2), FREEBIRD_BENCH_WINDOW (2000 per stream),
  *      FREEBIRD_BENCH_PATHS (http,libp2p), FREEBIRD_BENCH_INGEST_WARMUP (20000 posts)
  */
@@ -25,7 +26,7 @@ import {
   makePosts,
   networkOf,
   perSecond,
-  postAll,
+  postPipelined,
   stopNode,
   submitAll,
   TEXT_BYTES,
@@ -34,7 +35,8 @@ import {
 } from './node-helpers.ts'
 
 const POSTS = envInt('FREEBIRD_BENCH_INGEST_POSTS', 100_000)
-const CONCURRENCY = envInt('FREEBIRD_BENCH_HTTP_CONCURRENCY', 256)
+const CONNECTIONS = envInt('FREEBIRD_BENCH_HTTP_CONNECTIONS', 64)
+const PIPELINE = envInt('FREEBIRD_BENCH_HTTP_PIPELINE', 64)
 const STREAMS = envInt('FREEBIRD_BENCH_STREAMS', 2)
 const WINDOW = envInt('FREEBIRD_BENCH_WINDOW', 2000)
 const WARMUP = envInt('FREEBIRD_BENCH_INGEST_WARMUP', 20_000)
@@ -109,16 +111,16 @@ await withNodes(async (start) => {
   )
 
   if (PATHS.has('http')) {
-    await postAll(httpNode.url, warm.bytes, CONCURRENCY, TIMEOUT_MS)
+    await postPipelined(httpNode.url, warm.bytes, CONNECTIONS, PIPELINE, TIMEOUT_MS)
     const pid = httpNode.child.pid as number
     const meter = cpuMeter(pid)
-    const http = await postAll(httpNode.url, posts.bytes, CONCURRENCY, TIMEOUT_MS)
+    const http = await postPipelined(httpNode.url, posts.bytes, CONNECTIONS, PIPELINE, TIMEOUT_MS)
     const cpu = meter()
     const info = await httpNode.info()
     results.push(
       summarize(
         'HTTP POST /v1/messages',
-        `${CONCURRENCY} requests in flight, ${CONCURRENCY} keep-alive connections (node:http)`,
+        `${CONNECTIONS} keep-alive connections, ${PIPELINE} pipelined requests each (raw sockets, as wrk does)`,
         http,
         http.statuses[201] ?? 0,
         info.messageCount - WARMUP,
