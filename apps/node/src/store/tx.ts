@@ -1,5 +1,9 @@
 import type { Sub } from './db.ts'
 
+type Op =
+  | { type: 'put'; sublevel: Sub; key: Uint8Array; value: Uint8Array }
+  | { type: 'del'; sublevel: Sub; key: Uint8Array }
+
 /**
  * A write transaction over the store: reads see earlier writes of the same
  * transaction, and every write goes into one atomic LevelDB batch. Applying a
@@ -7,10 +11,9 @@ import type { Sub } from './db.ts'
  */
 export class Tx {
   readonly #cache = new Map<string, Uint8Array | null>()
-  readonly #ops: (
-    | { type: 'put'; sublevel: Sub; key: Uint8Array; value: Uint8Array }
-    | { type: 'del'; sublevel: Sub; key: Uint8Array }
-  )[] = []
+  readonly #ops: Op[] = []
+  /** Writes up to here are in #cache: indexed only when a read comes (most new posts read nothing). */
+  #indexed = 0
 
   #id(sub: Sub, key: Uint8Array): string {
     // latin1 maps each byte to one char: a unique string key, made natively (hex is 10x slower here).
@@ -22,6 +25,10 @@ export class Tx {
    * about a microsecond, far less than a hand-off to the libuv pool and back.
    */
   get(sub: Sub, key: Uint8Array): Uint8Array | undefined {
+    for (; this.#indexed < this.#ops.length; this.#indexed++) {
+      const op = this.#ops[this.#indexed] as Op
+      this.#cache.set(this.#id(op.sublevel, op.key), op.type === 'put' ? op.value : null)
+    }
     const id = this.#id(sub, key)
     const cached = this.#cache.get(id)
     if (cached !== undefined) return cached ?? undefined
@@ -31,12 +38,10 @@ export class Tx {
   }
 
   put(sub: Sub, key: Uint8Array, value: Uint8Array): void {
-    this.#cache.set(this.#id(sub, key), value)
     this.#ops.push({ type: 'put', sublevel: sub, key, value })
   }
 
   del(sub: Sub, key: Uint8Array): void {
-    this.#cache.set(this.#id(sub, key), null)
     this.#ops.push({ type: 'del', sublevel: sub, key })
   }
 
