@@ -134,16 +134,7 @@ export class NodeProcess {
   }
 
   async metric(name: string, labels: Record<string, string> = {}): Promise<number> {
-    const text = await (await fetch(`${this.url}/metrics`)).text()
-    let total = 0
-    for (const line of text.split('\n')) {
-      if (!line.startsWith(name)) continue
-      const rest = line.slice(name.length)
-      if (rest[0] !== '{' && rest[0] !== ' ') continue
-      if (Object.entries(labels).every(([k, v]) => rest.includes(`${k}="${v}"`)))
-        total += Number(line.split(' ').at(-1))
-    }
-    return total
+    return metricAt(this.url, name, labels)
   }
 
   /** SIGTERM and wait for the exit code. */
@@ -171,6 +162,24 @@ export function varint(n: number): Uint8Array {
   }
   out.push(n)
   return Uint8Array.from(out)
+}
+
+/** A Prometheus counter or gauge of the node at `url`, summed over the series matching `labels`. */
+export async function metricAt(
+  url: string,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) })
+  let total = 0
+  for (const line of (await response.text()).split('\n')) {
+    if (!line.startsWith(name)) continue
+    const rest = line.slice(name.length)
+    if (rest[0] !== '{' && rest[0] !== ' ') continue
+    if (Object.entries(labels).every(([k, v]) => rest.includes(`${k}="${v}"`)))
+      total += Number(line.split(' ').at(-1))
+  }
+  return total
 }
 
 /** Polls `condition` until it is true; fails after `timeoutMs`. No fixed sleeps. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -27,7 +28,7 @@ import {
   toHex,
   type Vote,
 } from '@freebird/protocol'
-import { waitFor } from './harness.ts'
+import { metricAt, waitFor } from './harness.ts'
 
 /**
  * The token ledger driven the way a wallet would, but by hand: orders built
@@ -191,24 +192,13 @@ export const tipsOf = (
 ): Promise<{ post: string; total: string; tips: TransferJson[] }> =>
   getJson(`${node.url}/v1/posts/${post}/tips`)
 
-/** Sum of a Prometheus counter's samples on a node whose labels include `labels`. */
-export async function metric(
-  node: DevnetNode,
-  name: string,
-  labels: Record<string, string> = {},
-): Promise<number> {
-  const response = await fetch(`${node.url}/metrics`, { signal: AbortSignal.timeout(10_000) })
-  let total = 0
-  for (const line of (await response.text()).split('\n')) {
-    if (!line.startsWith(name)) continue
-    const rest = line.slice(name.length)
-    if (rest[0] !== '{' && rest[0] !== ' ') continue
-    if (Object.entries(labels).every(([k, v]) => rest.includes(`${k}="${v}"`)))
-      total += Number(line.split(' ').at(-1))
-  }
-  return total
-}
+/** A metric of a devnet node (see metricAt). */
+export const metric = (node: DevnetNode, name: string, labels: Record<string, string> = {}) =>
+  metricAt(node.url, name, labels)
 
+/** A new key with no tokens. */
+export const freshSigner = (): Signer => createNodeSigner(randomBytes(32))
+export const accountOf = (s: Signer): string => formatAccount(s.publicKey)
 /** The attestation in a balance answer, verified against the committee. */
 export const attestationOf = (
   answer: BalanceJson,

@@ -1,23 +1,17 @@
-import { randomBytes } from 'node:crypto'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { DevnetNode } from '@freebird/node'
-import { createNodeSigner } from '@freebird/node-verifier'
-import {
-  buildCertificate,
-  type Certificate,
-  formatAccount,
-  type Signer,
-  type Vote,
-} from '@freebird/protocol'
+import { buildCertificate, type Certificate, type Signer, type Vote } from '@freebird/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  accountOf,
   answerText,
   askAll,
   askVote,
   balanceOf,
   DEMO_BALANCE,
   forgeCertificate,
+  freshSigner,
   type LedgerNet,
   ledgerOf,
   metric,
@@ -50,8 +44,7 @@ afterAll(async () => {
 })
 
 const at = (i: number): DevnetNode => net.nodes[i] as DevnetNode
-const fresh = (): Signer => createNodeSigner(randomBytes(32))
-const accountOf = (s: Signer) => formatAccount(s.publicKey)
+const fresh = freshSigner
 
 describe('token ledger: crashes, restarts and late certificates', () => {
   it('a validator SIGKILLed right after voting keeps its lock: a conflicting order is refused, the same order gets the same vote', async () => {

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
 import type { DevnetNode } from '@freebird/node'
-import { createNodeSigner } from '@freebird/node-verifier'
 import {
   attestedBalance,
   buildCertificate,
@@ -10,7 +9,6 @@ import {
   checkVote,
   compareBytes,
   encodeCanonical,
-  formatAccount,
   type Signer,
   signVote,
   type TransferOrder,
@@ -20,6 +18,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { waitFor } from './harness.ts'
 import {
+  accountOf,
   answerText,
   askAll,
   askVote,
@@ -27,6 +26,7 @@ import {
   balanceOf,
   DEMO_BALANCE,
   encodeRawCertificate,
+  freshSigner,
   type LedgerNet,
   ledgerOf,
   metric,
@@ -62,8 +62,7 @@ afterAll(async () => {
 })
 
 const at = (i: number): DevnetNode => net.nodes[i] as DevnetNode
-const fresh = (): Signer => createNodeSigner(randomBytes(32))
-const accountOf = (s: Signer) => formatAccount(s.publicKey)
+const fresh = freshSigner
 /** The LedgerError code a call throws (undefined if it does not throw). */
 const thrownCode = (f: () => unknown): string | undefined => {
   try {

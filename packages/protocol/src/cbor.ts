@@ -1,4 +1,4 @@
-import { utf8Length } from './bytes.ts'
+import { compareBytes, utf8, utf8Length } from './bytes.ts'
 import { MAX_CBOR_DEPTH } from './limits.ts'
 
 // Deterministic CBOR (RFC 8949 §4.2.1) of Freebird's subset, by hand: unsigned
@@ -354,14 +354,9 @@ function compareKeys(a: string, b: string): number {
     if (a.length !== b.length) return a.length - b.length
     return a < b ? -1 : a > b ? 1 : 0
   }
-  const x = utf8Encoder.encode(a)
-  const y = utf8Encoder.encode(b)
-  if (x.length !== y.length) return x.length - y.length
-  for (let i = 0; i < x.length; i++) {
-    const d = (x[i] as number) - (y[i] as number)
-    if (d !== 0) return d
-  }
-  return 0
+  const x = utf8(a)
+  const y = utf8(b)
+  return x.length - y.length || compareBytes(x, y)
 }
 
 function isAscii(s: string): boolean {
