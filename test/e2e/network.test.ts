@@ -1,6 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { connect } from 'node:net'
 import { createNodeSigner } from '@freebird/node-verifier'
-import { buildPostAdd, encodeEnvelope, parseNetworkId, toHex } from '@freebird/protocol'
+import {
+  buildPostAdd,
+  encodeEnvelope,
+  MAX_MESSAGE_BYTES,
+  parseNetworkId,
+  toHex,
+} from '@freebird/protocol'
 import { afterAll, describe, expect, it } from 'vitest'
 import { NodeProcess, waitFor } from './harness.ts'
 
@@ -123,12 +130,103 @@ describe('a node process restarted with its data', () => {
     const bad = await fetch(`${node.url}/v1/accounts/fb1nope/posts`)
     expect(bad.status).toBe(400)
     expect(((await bad.json()) as { code: string }).code).toMatch(/^invalid\.account/)
+    // Off the fast path (another media type, a body past the limit): fastify's route, same codes.
+    const post415 = await fetch(`${node.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'hello',
+    })
+    expect(post415.status).toBe(415)
+    expect(((await post415.json()) as { code: string }).code).toBe('http.unsupported_media_type')
+    const huge = await node.submit(new Uint8Array(16 * MAX_MESSAGE_BYTES + 1))
+    expect(huge).toEqual({ status: 413, body: { code: 'too_large', message: expect.any(String) } })
     expect((await node.info()).messageCount).toBe(0)
     expect(
       await node.metric('freebird_messages_refused_total', { outcome: 'rejected', source: 'http' }),
-    ).toBe(3)
+    ).toBe(5)
+  })
+
+  it('stores a submission however its body is framed: fast path, chunked, application/cbor, pipelined', async () => {
+    const node = await track(new NodeProcess()).start()
+    const network = parseNetworkId((await node.info()).network)
+    const posts = Array.from({ length: 4 }, (_, i) =>
+      buildPostAdd({ text: `framed ${i}` }, { network, signer }),
+    )
+    const [plain, chunked, cbor, again] = posts as [
+      (typeof posts)[0],
+      (typeof posts)[0],
+      (typeof posts)[0],
+      (typeof posts)[0],
+    ]
+    expect(await node.submit(plain.bytes)).toEqual({
+      status: 201,
+      body: { id: toHex(plain.id), status: 'stored' },
+    })
+    expect(await node.submit(plain.bytes)).toEqual({
+      status: 200,
+      body: { id: toHex(plain.id), status: 'duplicate' },
+    })
+    // No Content-Length: fastify's route reads the chunked body.
+    const stream = await fetch(`${node.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: new ReadableStream({
+        start(controller) {
+          controller.enqueue(chunked.bytes.subarray(0, 10))
+          controller.enqueue(chunked.bytes.subarray(10))
+          controller.close()
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit)
+    expect(stream.status).toBe(201)
+    expect(await stream.json()).toEqual({ id: toHex(chunked.id), status: 'stored' })
+    const asCbor = await fetch(`${node.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/cbor' },
+      body: cbor.bytes,
+    })
+    expect(await asCbor.json()).toEqual({ id: toHex(cbor.id), status: 'stored' })
+    // Two requests in one write on one connection: both answered, in order.
+    const answers = await pipelined(node.url, [again.bytes, Uint8Array.of(0xff)])
+    expect(answers).toEqual([
+      { status: 201, body: { id: toHex(again.id), status: 'stored' } },
+      { status: 422, body: { code: 'invalid.encoding', message: expect.any(String) } },
+    ])
+    expect((await node.info()).messageCount).toBe(4)
   })
 })
+
+/** Sends POST /v1/messages requests back to back in one write on one socket; the answers in order. */
+async function pipelined(
+  url: string,
+  bodies: Uint8Array[],
+): Promise<{ status: number; body: unknown }[]> {
+  const { hostname, port } = new URL(url)
+  const socket = connect(Number(port), hostname)
+  const head = (n: number) =>
+    `POST /v1/messages HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/octet-stream\r\nContent-Length: ${n}\r\n\r\n`
+  // Not end(): a half-closed connection makes node:http drop the requests it has not answered.
+  socket.write(Buffer.concat(bodies.flatMap((b) => [Buffer.from(head(b.length)), b])))
+  const answers: { status: number; body: unknown }[] = []
+  let text = ''
+  for await (const chunk of socket) {
+    text += String(chunk)
+    for (;;) {
+      const end = text.indexOf('\r\n\r\n')
+      const length = Number(/content-length: *(\d+)/i.exec(text.slice(0, end))?.[1])
+      if (end < 0 || text.length < end + 4 + length) break
+      answers.push({
+        status: Number(text.slice(9, 12)),
+        body: JSON.parse(text.slice(end + 4, end + 4 + length)),
+      })
+      text = text.slice(end + 4 + length)
+    }
+    if (answers.length === bodies.length) break
+  }
+  socket.destroy()
+  return answers
+}
 
 /** Negentropy V1 fingerprint of a set of ids (what stateRoot must be). */
 function fingerprint(ids: Uint8Array[]): string {

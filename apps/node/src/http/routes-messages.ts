@@ -1,17 +1,16 @@
-import { MAX_MESSAGE_BYTES, messageToJson, toHex } from '@freebird/protocol'
+import { messageToJson } from '@freebird/protocol'
 import type { FastifyInstance } from 'fastify'
 import type { HttpContext } from './context.ts'
 import { HttpError } from './errors.ts'
+import { SUBMIT_BODY_LIMIT } from './fast-submit.ts'
 import { idParam } from './params.ts'
-
-/** Refusals that are the node's own trouble, not the message's: the client should retry. */
-const RETRY_NOW = new Set(['node.verify_unavailable', 'store.unavailable'])
+import { submitReply } from './submit-reply.ts'
 
 /** POST /v1/messages, GET /v1/messages/:id. */
 export function messageRoutes(app: FastifyInstance, ctx: HttpContext): void {
   // The pipeline checks the size (too_large, counted like every refusal); the
   // server's own body limit only bounds what a client can make us buffer.
-  app.post('/v1/messages', { bodyLimit: 16 * MAX_MESSAGE_BYTES }, async (request, reply) => {
+  app.post('/v1/messages', { bodyLimit: SUBMIT_BODY_LIMIT }, async (request, reply) => {
     const body = request.body
     if (!(body instanceof Uint8Array)) {
       throw new HttpError(
@@ -20,23 +19,10 @@ export function messageRoutes(app: FastifyInstance, ctx: HttpContext): void {
         'send the encoded message as application/octet-stream',
       )
     }
-    const result = await ctx.ingest.submit(new Uint8Array(body), 'http')
-    if (result.status === 'stored' || result.status === 'duplicate') {
-      return reply
-        .code(result.status === 'stored' ? 201 : 200)
-        .send({ id: toHex(result.id), status: result.status })
-    }
-    const status =
-      result.code === 'too_large'
-        ? 413
-        : result.code === 'invalid.timestamp_future'
-          ? 425
-          : result.status === 'rejected'
-            ? 422
-            : RETRY_NOW.has(result.code)
-              ? 503
-              : 409
-    return reply.code(status).send({ code: result.code, message: result.message })
+    const { status, body: answer } = submitReply(
+      await ctx.ingest.submit(new Uint8Array(body), 'http'),
+    )
+    return reply.code(status).send(answer)
   })
 
   app.get<{ Params: { id: string } }>('/v1/messages/:id', async (request) => {

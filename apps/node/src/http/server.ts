@@ -1,6 +1,8 @@
+import { createServer } from 'node:http'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { HttpContext } from './context.ts'
 import { HttpError } from './errors.ts'
+import { fastSubmit } from './fast-submit.ts'
 import { accountRoutes } from './routes-accounts.ts'
 import { eventRoutes } from './routes-events.ts'
 import { ledgerRoutes } from './routes-ledger.ts'
@@ -11,8 +13,13 @@ import { syncRoutes } from './routes-sync.ts'
 
 /** The node's HTTP API (see docs/openapi.json). Every error is { code, message }. */
 export function createHttpServer(ctx: HttpContext): FastifyInstance {
+  const submit = fastSubmit(ctx)
   // forceCloseConnections: idle keep-alive connections do not delay a shutdown.
   const app = Fastify({
+    serverFactory: (handler) =>
+      createServer((request, response) => {
+        if (!submit(request, response)) handler(request, response)
+      }),
     bodyLimit: 64 * 1024,
     logger: false,
     forceCloseConnections: true,
@@ -29,8 +36,14 @@ export function createHttpServer(ctx: HttpContext): FastifyInstance {
     (_request, body, done) => done(null, body),
   )
   app.setErrorHandler((error, request, reply) => {
-    if (error instanceof HttpError)
+    const refused = (code: string) => {
+      if (request.method === 'POST' && request.url.startsWith('/v1/messages'))
+        ctx.metrics.messagesRefused.inc({ outcome: 'rejected', code, source: 'http' })
+    }
+    if (error instanceof HttpError) {
+      refused(error.code)
       return reply.code(error.status).send({ code: error.code, message: error.message })
+    }
     const e = error as { statusCode?: number; code?: string; message: string }
     const status = e.statusCode ?? 500
     const code =
@@ -41,9 +54,7 @@ export function createHttpServer(ctx: HttpContext): FastifyInstance {
           : status < 500
             ? 'http.bad_request'
             : 'http.internal'
-    if (request.method === 'POST' && request.url.startsWith('/v1/messages')) {
-      ctx.metrics.messagesRefused.inc({ outcome: 'rejected', code, source: 'http' })
-    }
+    refused(code)
     return reply.code(status).send({ code, message: status < 500 ? e.message : 'internal error' })
   })
   app.setNotFoundHandler((request, reply) =>
