@@ -114,6 +114,30 @@ class Decoder {
     }
   }
 
+  /** A map key: the few field names repeat in every message, so each is decoded once. */
+  #key(n: number): string {
+    if (n > MAX_CACHED_KEY) return this.#text(n)
+    const b = this.b
+    const start = this.pos
+    let h = n
+    let ascii = true
+    for (let i = start; i < start + n; i++) {
+      const c = b[i] as number
+      if (c >= 0x80) ascii = false
+      h = (Math.imul(h, 31) + c) | 0
+    }
+    // Only ASCII keys are cached, so a match (one code unit per byte) proves the bytes are that key.
+    if (!ascii) return this.#text(n)
+    const cached = keyCache.get(h)
+    if (cached !== undefined && sameKey(cached, b, start, n)) {
+      this.pos = start + n
+      return cached
+    }
+    const key = this.#text(n)
+    if (keyCache.size < MAX_CACHED_KEYS) keyCache.set(h, key)
+    return key
+  }
+
   /** One item; `depth` counts the open containers around it. */
   item(depth: number): unknown {
     const b = this.b
@@ -162,7 +186,7 @@ class Decoder {
       const initial = b[start] as number
       if (initial >> 5 !== 3) throw new CborError('map keys must be text')
       this.pos++
-      const key = this.#text(this.#length(initial & 31, 3))
+      const key = this.#key(this.#length(initial & 31, 3))
       const end = this.pos
       // Each key's encoding bytewise greater than the one before: canonical order, no repeats.
       if (lastStart >= 0 && compareRanges(b, lastStart, lastEnd, start, end) >= 0)
@@ -182,6 +206,18 @@ class Decoder {
     }
     return map
   }
+}
+
+// Bounded, so odd keys from hostile input cannot grow it; past the bound keys are simply decoded.
+const MAX_CACHED_KEYS = 512
+const MAX_CACHED_KEY = 32
+const keyCache = new Map<number, string>()
+
+/** Whether the ASCII `key` is the bytes b[start, start + n). */
+function sameKey(key: string, b: Uint8Array, start: number, n: number): boolean {
+  if (key.length !== n) return false
+  for (let i = 0; i < n; i++) if (key.charCodeAt(i) !== b[start + i]) return false
+  return true
 }
 
 function compareRanges(b: Uint8Array, a0: number, a1: number, c0: number, c1: number): number {

@@ -107,7 +107,7 @@ export {
   encodeMessageData,
 } from './message/codec.ts'
 export { type MessageFilter, matchesFilter } from './message/filter.ts'
-export { computeMessageId, MESSAGE_ID_TAG } from './message/id.ts'
+export { computeMessageId, MESSAGE_ID_TAG, nobleSha256, type Sha256 } from './message/id.ts'
 export { type MessageJson, messageBytesFromJson, messageToJson } from './message/json.ts'
 export type {
   Embed,

@@ -1,7 +1,12 @@
 import { encode, rfc8949EncodeOptions } from 'cborg'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { decodeCanonical, encodeCanonical, type ValidationError } from '../src/index.ts'
+import {
+  concatBytes,
+  decodeCanonical,
+  encodeCanonical,
+  type ValidationError,
+} from '../src/index.ts'
 import { bstr, head, map, tstr, uint } from './cbor-craft.ts'
 import { referenceDecode, referenceEncode } from './cbor-reference.ts'
 import { codeOf } from './codes.ts'
@@ -143,6 +148,19 @@ describe('canonical CBOR', () => {
       codeOf(() => decodeCanonical(Uint8Array.of(...new Array(8).fill(0x81), 0x00), 'test')),
     ).toBe('ok')
     expect(decodeCanonical(uint(2 ** 60, 8), 'test')).toBe(2n ** 60n)
+  })
+
+  it('decodes map keys right after they are cached: same-hash keys, invalid UTF-8, many keys', () => {
+    // "Aa" and "BB" share the key cache's hash; a cached key is only reused for its own bytes.
+    expect(decodeCanonical(encodeCanonical({ Aa: 1 }), 'test')).toEqual({ Aa: 1 })
+    expect(decodeCanonical(encodeCanonical({ BB: 2 }), 'test')).toEqual({ BB: 2 })
+    expect(decodeCanonical(encodeCanonical({ é: 3 }), 'test')).toEqual({ é: 3 })
+    // One byte 0xe9 is "é" in Latin-1 but invalid UTF-8: never a cached key's bytes.
+    const latin1Key = concatBytes(head(5, 1), head(3, 2), Uint8Array.of(0x61, 0xe9), uint(1))
+    expect(codeOf(() => decodeCanonical(latin1Key, 'test'))).toBe('invalid.encoding')
+    for (let i = 0; i < 2000; i++) {
+      expect(decodeCanonical(encodeCanonical({ [`k${i}`]: i }), 'test')).toEqual({ [`k${i}`]: i })
+    }
   })
 
   it('accepts the canonical forms of the same values', () => {

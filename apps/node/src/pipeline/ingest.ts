@@ -1,3 +1,4 @@
+import { nodeSha256 } from '@freebird/node-verifier'
 import {
   AUTHORIZATION_CODES,
   checkNotFuture,
@@ -87,7 +88,7 @@ export class Ingest {
     this.#inflight++
     let message: Message | undefined
     try {
-      message = decodeMessage(bytes, { network: this.#o.network })
+      message = decodeMessage(bytes, { network: this.#o.network, sha256: nodeSha256 })
       checkNotFuture(message, this.#o.now())
     } catch (error) {
       this.#release()

@@ -1,3 +1,4 @@
+import { nodeSha256 } from '@freebird/node-verifier'
 import {
   authorizeSigner,
   decodeMessage,
@@ -92,7 +93,7 @@ export class MessageStore {
 
   /** Decodes bytes the store wrote itself (validated on the way in). */
   decode(bytes: Uint8Array): Message {
-    return decodeMessage(bytes, { network: this.#network })
+    return decodeMessage(bytes, { network: this.#network, sha256: nodeSha256 })
   }
 
   // ------------------------------------------------------------------ writes

@@ -9,7 +9,7 @@ import {
 import { type Verifier, verifySignature } from '../signature.ts'
 import { checkBody } from './body.ts'
 import { decodeEnvelope, decodeMessageData } from './codec.ts'
-import { computeMessageId } from './id.ts'
+import { computeMessageId, type Sha256 } from './id.ts'
 import type { Message, MessageData } from './types.ts'
 
 export interface ValidateOptions {
@@ -19,6 +19,8 @@ export interface ValidateOptions {
   now?: number
   /** Signature backend. Default: the reference `verifySignature` (noble). */
   verify?: Verifier
+  /** SHA-256 for the message id. Default: noble's. */
+  sha256?: Sha256
 }
 
 export type ValidationResult =
@@ -68,7 +70,10 @@ export function checkMessageData(data: MessageData, signer: Uint8Array, network:
  * that signer.* is root-signed. Throws ValidationError. The node uses this to
  * move signature checks elsewhere (worker threads); others want validateMessage.
  */
-export function decodeMessage(input: Uint8Array, options: { network: Uint8Array }): Message {
+export function decodeMessage(
+  input: Uint8Array,
+  options: { network: Uint8Array; sha256?: Sha256 },
+): Message {
   // A private copy: the message's fields are views into it, so a caller that
   // reuses its receive buffer cannot change a message after its id is computed.
   const bytes = new Uint8Array(input)
@@ -76,7 +81,7 @@ export function decodeMessage(input: Uint8Array, options: { network: Uint8Array 
   const data = decodeMessageData(envelope.data)
   checkMessageData(data, envelope.signer, options.network)
   return {
-    id: computeMessageId(envelope.signer, envelope.data),
+    id: computeMessageId(envelope.signer, envelope.data, options.sha256),
     data,
     dataBytes: envelope.data,
     signer: envelope.signer,
