@@ -2,9 +2,8 @@ import { messageToJson } from '@freebird/protocol'
 import type { FastifyInstance } from 'fastify'
 import type { HttpContext } from './context.ts'
 import { HttpError } from './errors.ts'
-import { SUBMIT_BODY_LIMIT } from './fast-submit.ts'
 import { idParam } from './params.ts'
-import { submitReply } from './submit-reply.ts'
+import { SUBMIT_BODY_LIMIT, submitReply } from './submit-reply.ts'
 
 /** POST /v1/messages, GET /v1/messages/:id. */
 export function messageRoutes(app: FastifyInstance, ctx: HttpContext): void {

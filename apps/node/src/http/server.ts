@@ -1,8 +1,6 @@
-import { createServer } from 'node:http'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { HttpContext } from './context.ts'
 import { HttpError } from './errors.ts'
-import { fastSubmit } from './fast-submit.ts'
 import { accountRoutes } from './routes-accounts.ts'
 import { eventRoutes } from './routes-events.ts'
 import { ledgerRoutes } from './routes-ledger.ts'
@@ -10,16 +8,12 @@ import { messageRoutes } from './routes-messages.ts'
 import { nodeRoutes } from './routes-node.ts'
 import { queryRoutes } from './routes-query.ts'
 import { syncRoutes } from './routes-sync.ts'
+import { installSubmitLane } from './submit-lane.ts'
 
 /** The node's HTTP API (see docs/openapi.json). Every error is { code, message }. */
 export function createHttpServer(ctx: HttpContext): FastifyInstance {
-  const submit = fastSubmit(ctx)
   // forceCloseConnections: idle keep-alive connections do not delay a shutdown.
   const app = Fastify({
-    serverFactory: (handler) =>
-      createServer((request, response) => {
-        if (!submit(request, response)) handler(request, response)
-      }),
     bodyLimit: 64 * 1024,
     logger: false,
     forceCloseConnections: true,
@@ -29,6 +23,11 @@ export function createHttpServer(ctx: HttpContext): FastifyInstance {
         .code(400 as never)
         .send({ code: 'http.bad_request', message: error.message } as never)
     },
+  })
+  const lane = installSubmitLane(app.server, ctx)
+  app.addHook('preClose', (done) => {
+    lane.closeAll()
+    done()
   })
   app.addContentTypeParser(
     ['application/octet-stream', 'application/cbor'],

@@ -1,0 +1,190 @@
+import { connect } from 'node:net'
+import { createNodeSigner } from '@freebird/node-verifier'
+import { buildPostAdd, parseNetworkId, SIGNATURE_BYTES, toHex } from '@freebird/protocol'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { NodeProcess } from './harness.ts'
+
+// The submit lane (apps/node/src/http/submit-lane.ts) answers plain pipelined
+// POST /v1/messages itself and hands anything else to node:http: the answers
+// a client sees must be the same, in order, whichever side gives them.
+const signer = createNodeSigner(new Uint8Array(32).fill(23))
+let node: NodeProcess
+let network: Uint8Array
+let host: string
+let port: number
+let n = 0
+
+beforeAll(async () => {
+  node = await new NodeProcess().start()
+  network = parseNetworkId((await node.info()).network)
+  const url = new URL(node.url)
+  host = url.hostname
+  port = Number(url.port)
+})
+afterAll(async () => {
+  await node?.stop()
+})
+
+const post = () => buildPostAdd({ text: `lane ${n++}` }, { network, signer })
+const submit = (body: Uint8Array, headers = '') =>
+  Buffer.concat([
+    Buffer.from(
+      `POST /v1/messages HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/octet-stream\r\n` +
+        `${headers}Content-Length: ${body.length}\r\n\r\n`,
+    ),
+    body,
+  ])
+const raw = (text: string) => Buffer.from(text.replaceAll('\n', '\r\n'))
+const stored = (m: { id: Uint8Array }) => ({
+  status: 201,
+  body: { id: toHex(m.id), status: 'stored' },
+})
+
+interface Answer {
+  status: number
+  body: unknown
+}
+
+/** Writes `parts` to one connection (back to back), ends it when asked, and reads `count` answers. */
+async function exchange(parts: Buffer[], count: number, end = false): Promise<Answer[]> {
+  const socket = connect(port, host)
+  for (const part of parts) socket.write(part)
+  if (end) socket.end()
+  const answers: Answer[] = []
+  let pending = Buffer.alloc(0)
+  for await (const chunk of socket) {
+    pending = Buffer.concat([pending, chunk as Buffer])
+    for (;;) {
+      const headEnd = pending.indexOf('\r\n\r\n')
+      if (headEnd < 0) break
+      const head = pending.toString('latin1', 0, headEnd)
+      const length = Number(/content-length: *(\d+)/i.exec(head)?.[1] ?? 0)
+      if (pending.length < headEnd + 4 + length) break
+      const text = pending.toString('utf8', headEnd + 4, headEnd + 4 + length)
+      answers.push({ status: Number(head.slice(9, 12)), body: text ? JSON.parse(text) : '' })
+      pending = pending.subarray(headEnd + 4 + length)
+    }
+    if (answers.length >= count && !end) break
+  }
+  socket.destroy()
+  return answers
+}
+
+describe('the submit lane', () => {
+  it('answers a pipelined burst in order, refusals in their places', async () => {
+    const posts = Array.from({ length: 300 }, post)
+    const bad = Uint8Array.of(0xff)
+    const parts = posts.map((p, i) => submit(i === 150 ? bad : p.bytes))
+    const answers = await exchange([Buffer.concat(parts)], 300)
+    expect(answers).toHaveLength(300)
+    answers.forEach((answer, i) => {
+      if (i === 150)
+        expect(answer).toEqual({
+          status: 422,
+          body: { code: 'invalid.encoding', message: expect.any(String) },
+        })
+      else expect(answer).toEqual(stored(posts[i] as { id: Uint8Array }))
+    })
+  })
+
+  it('takes requests split anywhere across writes', async () => {
+    const [a, b] = [post(), post()]
+    const bytes = Buffer.concat([submit(a.bytes), submit(b.bytes)])
+    const cuts = [3, 40, bytes.length / 2 + 7, bytes.length - 1]
+    const parts = [0, ...cuts].map((from, i) => bytes.subarray(from, cuts[i] ?? bytes.length))
+    expect(await exchange(parts, 2)).toEqual([stored(a), stored(b)])
+  })
+
+  it('hands the connection to node:http at the first other request, after its own answers', async () => {
+    const [a, b] = [post(), post()]
+    const answers = await exchange(
+      [
+        Buffer.concat([
+          submit(a.bytes),
+          raw(`GET /v1/health HTTP/1.1\nHost: ${host}\n\n`),
+          submit(b.bytes),
+          raw(
+            `POST /v1/messages HTTP/1.1\nHost: ${host}\nContent-Type: text/plain\nContent-Length: 2\n\nhi`,
+          ),
+        ]),
+      ],
+      4,
+    )
+    expect(answers).toEqual([
+      stored(a),
+      { status: 200, body: { status: 'ok' } },
+      stored(b),
+      { status: 415, body: { code: 'http.unsupported_media_type', message: expect.any(String) } },
+    ])
+  })
+
+  it('leaves every request it does not fully understand to node:http, with the usual answers', async () => {
+    const p = post()
+    const cases: [string, Buffer, number, string?][] = [
+      [
+        'chunked',
+        raw(
+          `POST /v1/messages HTTP/1.1\nHost: ${host}\nContent-Type: application/octet-stream\nTransfer-Encoding: chunked\n\n0\n\n`,
+        ),
+        422,
+        'invalid.encoding',
+      ],
+      ['body over the limit', submit(new Uint8Array(64 * 1024)), 413, 'too_large'],
+      [
+        'no Host',
+        raw(
+          'POST /v1/messages HTTP/1.1\nContent-Type: application/octet-stream\nContent-Length: 1\n\nx',
+        ),
+        400,
+      ],
+      ['two Content-Lengths', submit(p.bytes, `Content-Length: ${p.bytes.length}\r\n`), 400],
+      [
+        'a query string',
+        raw(
+          `POST /v1/messages?x=1 HTTP/1.1\nHost: ${host}\nContent-Type: application/octet-stream\nContent-Length: 1\n\nx`,
+        ),
+        422,
+        'invalid.encoding',
+      ],
+      ['a header with a bare LF', submit(Uint8Array.of(0xff), 'X-Note: a\nb\r\n'), 400],
+    ]
+    for (const [name, bytes, status, code] of cases) {
+      const [answer] = await exchange([bytes], 1)
+      expect(answer?.status, name).toBe(status)
+      if (code) expect((answer?.body as { code: string }).code, name).toBe(code)
+    }
+    // Connection: close is node:http's to honour.
+    expect(await exchange([submit(p.bytes, 'Connection: close\r\n')], 1)).toEqual([stored(p)])
+  })
+
+  it('answers what a half-closed connection asked, then closes it', async () => {
+    const posts = [post(), post(), post()]
+    const answers = await exchange([Buffer.concat(posts.map((p) => submit(p.bytes)))], 3, true)
+    expect(answers).toEqual(posts.map(stored))
+  })
+
+  it('stores what it acknowledged, and counts its refusals like every HTTP refusal', async () => {
+    const forged = post()
+    const tampered = new Uint8Array(forged.bytes)
+    const at = tampered.length - SIGNATURE_BYTES + 1
+    tampered[at] = (tampered[at] as number) ^ 1
+    const before = await node.metric('freebird_messages_refused_total', {
+      outcome: 'rejected',
+      code: 'invalid.signature',
+      source: 'http',
+    })
+    expect(await exchange([submit(tampered)], 1)).toEqual([
+      { status: 422, body: { code: 'invalid.signature', message: expect.any(String) } },
+    ])
+    expect(
+      await node.metric('freebird_messages_refused_total', {
+        outcome: 'rejected',
+        code: 'invalid.signature',
+        source: 'http',
+      }),
+    ).toBe(before + 1)
+    expect(await node.has(toHex(forged.id))).toBe(false)
+    // 300 - 1 + 2 + 2 + 1 (Connection: close) + 3 stored above.
+    expect((await node.info()).messageCount).toBe(307)
+  })
+})
