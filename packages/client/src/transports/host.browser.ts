@@ -1,6 +1,5 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { identify } from '@libp2p/identify'
 import { lpStream } from '@libp2p/utils'
 import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -9,8 +8,11 @@ import type { ClientHost } from './libp2p.ts'
 
 /**
  * The libp2p host of a client in a browser: WebSockets only (no Node
- * module), noise, yamux, identify. The app named its nodes, so plain `ws`
- * and local addresses may be dialed (libp2p's browser default refuses both).
+ * module), noise, yamux. The app named its nodes, so plain `ws` and local
+ * addresses may be dialed (libp2p's browser default refuses both). No
+ * identify service: the transport reads a node's identify answer itself,
+ * which keeps @libp2p/identify out of the bundle; a node that cannot
+ * identify a client just goes without (it learns nothing it needs).
  * index.browser.ts imports this module dynamically, on first use.
  */
 export async function createBrowserHost(): Promise<ClientHost> {
@@ -19,8 +21,6 @@ export async function createBrowserHost(): Promise<ClientHost> {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: { denyDialMultiaddr: () => false },
-    // Identify runs once, when a transport asks which network a node is on.
-    services: { identify: identify({ runOnConnectionOpen: false }) },
   })
   return { libp2p, multiaddr, lpStream }
 }

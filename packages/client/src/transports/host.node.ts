@@ -18,7 +18,8 @@ export async function createNodeHost(): Promise<ClientHost> {
     transports: [tcp(), webSockets()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    // Identify runs once, when a transport asks which network a node is on.
+    // Only answers a node's identify, as a libp2p peer does (the transport reads
+    // the node's answer itself); bytes do not count here, unlike in a browser.
     services: { identify: identify({ runOnConnectionOpen: false }) },
   })
   return { libp2p, multiaddr, lpStream }

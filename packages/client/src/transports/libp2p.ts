@@ -1,5 +1,4 @@
 import { decodeCanonical, encodeCanonical } from '@freebird/protocol'
-import type { Identify } from '@libp2p/identify'
 import type { Libp2p, Stream } from '@libp2p/interface'
 import type { lpStream } from '@libp2p/utils'
 import type { Multiaddr, multiaddr } from '@multiformats/multiaddr'
@@ -12,6 +11,7 @@ import {
   refusalOf,
   submitAnswerOf,
 } from './http.ts'
+import { IDENTIFY_MAX_FRAME, IDENTIFY_PROTOCOL, identifyProtocols } from './identify.ts'
 import type { LedgerPage, NodeTransport } from './types.ts'
 
 /**
@@ -20,7 +20,7 @@ import type { LedgerPage, NodeTransport } from './types.ts'
  * so a page that only talks HTTP loads none of libp2p.
  */
 export interface ClientHost {
-  libp2p: Libp2p<{ identify: Identify }>
+  libp2p: Libp2p
   multiaddr: typeof multiaddr
   lpStream: typeof lpStream
 }
@@ -32,14 +32,15 @@ const PROTOCOL = /^\/freebird\/([0-9a-f]{32})\/query\/1\.0\.0$/
 /**
  * A node reached over libp2p (TCP in Node, WebSockets in browsers) as a
  * transport, speaking the light-client protocols of PROTOCOL.md §13.3–13.5.
- * The network comes from the protocols the node announces (identify). All
+ * The network comes from the protocols the node announces (its identify
+ * answer, read by the transport: the host needs no identify service). All
  * transports of one client share `host`. `createClient` makes one for
  * each multiaddr it is given; build one yourself to bring your own host.
  *
  * @example
  * ```ts
  * const host = createLibp2p({ transports: [tcp()], connectionEncrypters: [noise()],
- *   streamMuxers: [yamux()], services: { identify: identify({ runOnConnectionOpen: false }) } })
+ *   streamMuxers: [yamux()] })
  * const node = libp2pTransport('/ip4/127.0.0.1/tcp/7878/p2p/12D3Koo...', () => host)
  * const client = createClient({ nodes: [node], signer })
  * ```
@@ -65,14 +66,21 @@ export function libp2pTransport(address: string, host: () => Promise<ClientHost>
           cause: error,
         })
   let network: Promise<string> | undefined
+  const options = (signal?: AbortSignal) => (signal ? { signal } : {})
 
   const learnNetwork = async (signal?: AbortSignal): Promise<string> => {
     const { h, ma } = await connect()
-    const connection = await h.libp2p.dial(ma, signal ? { signal } : {})
-    const { protocols } = await h.libp2p.services.identify.identify(
-      connection,
-      signal ? { signal } : {},
-    )
+    const stream = await h.libp2p.dialProtocol(ma, IDENTIFY_PROTOCOL, options(signal))
+    let protocols: string[]
+    try {
+      // A js-libp2p node sends its whole identify answer in one frame.
+      const frame = await h
+        .lpStream(stream, { maxDataLength: IDENTIFY_MAX_FRAME })
+        .read(options(signal))
+      protocols = identifyProtocols(frame.subarray())
+    } finally {
+      await stream.close(options(signal)).catch((error: unknown) => stream.abort(error as Error))
+    }
     for (const p of protocols) {
       const match = PROTOCOL.exec(p)
       if (match?.[1]) return match[1]
@@ -91,10 +99,9 @@ export function libp2pTransport(address: string, host: () => Promise<ClientHost>
   const open = async (name: string, signal?: AbortSignal) => {
     const protocol = `/freebird/${await networkOf(signal)}/${name}/1.0.0`
     const { h, ma } = await connect()
-    const stream: Stream = await h.libp2p.dialProtocol(ma, protocol, signal ? { signal } : {})
+    const stream: Stream = await h.libp2p.dialProtocol(ma, protocol, options(signal))
     return { stream, lp: h.lpStream(stream, { maxDataLength: MAX_FRAME }) }
   }
-  const options = (signal?: AbortSignal) => (signal ? { signal } : {})
   /** One request frame on the ledger protocol, one answer frame back (a map). */
   const ledger = async (
     request: Record<string, unknown>,
