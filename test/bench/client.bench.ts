@@ -13,7 +13,9 @@
  *      dial; against the 150 KB target, and what dominates.
  *   node bench/client.bench.ts
  * Env: FREEBIRD_BENCH_RUNS (20 runs per transport in (b), after one cold run),
- *      FREEBIRD_BENCH_PAGES (30 timed pages in (a)).
+ *      FREEBIRD_BENCH_PAGES (30 timed pages in (a)),
+ *      FREEBIRD_BENCH_PARTS (verify,feed,bundle: the parts to run; `bundle`
+ *      alone starts no node and uses little CPU).
  */
 
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -50,6 +52,12 @@ import {
 
 const RUNS = envInt('FREEBIRD_BENCH_RUNS', 20)
 const PAGES = envInt('FREEBIRD_BENCH_PAGES', 30)
+const PARTS = new Set((process.env.FREEBIRD_BENCH_PARTS ?? 'verify,feed,bundle').split(','))
+for (const part of PARTS) {
+  if (!['verify', 'feed', 'bundle'].includes(part)) {
+    throw new Error(`FREEBIRD_BENCH_PARTS: unknown part ${part} (verify, feed, bundle)`)
+  }
+}
 const PAGE = 100
 const FOLLOWED = 10
 const POSTS_EACH = 20
@@ -434,53 +442,64 @@ async function bundleSize() {
 
 console.log(`\nFreebird light client on ${cpus().length} cores (${cpus()[0]?.model})`)
 
-const verify = verifyPage()
-console.log(`\n(a) verify a ${PAGE}-post feed page, noble (the browser's path), one core\n`)
-console.log(
-  `  ${fmt(verify.msgsPerSec)} verified msg/s (${fmt(verify.msgsPerSecRange[0])}..${fmt(verify.msgsPerSecRange[1])}); ` +
-    `${ms(verify.msPerPage)} per page; ${verify.pagesTimed} pages timed: p50 ${ms(verify.pageMs.p50)}, p99 ${ms(verify.pageMs.p99)}`,
-)
+const results: object[] = []
 
-const feeds = await firstFeedPage()
-console.log(
-  `\n(b) createClient -> first verified feed page (${PAGE} posts of ${FOLLOWED} followed accounts), ` +
-    `a fresh client per run, ${RUNS} runs (p99 of ${RUNS} runs is their slowest)\n`,
-)
-for (const f of feeds) {
+if (PARTS.has('verify')) {
+  const verify = verifyPage()
+  results.push(verify)
+  console.log(`\n(a) verify a ${PAGE}-post feed page, noble (the browser's path), one core\n`)
   console.log(
-    `  ${f.transport.padEnd(10)}  p50 ${ms(f.totalMs.p50)}, p99 ${ms(f.totalMs.p99)} ` +
-      `(connect p50 ${ms(f.connectMs.p50)} + feed p50 ${ms(f.feedMs.p50)}); ` +
-      `cold first client ${ms(f.coldRunMs.totalMs)}`,
+    `  ${fmt(verify.msgsPerSec)} verified msg/s (${fmt(verify.msgsPerSecRange[0])}..${fmt(verify.msgsPerSecRange[1])}); ` +
+      `${ms(verify.msPerPage)} per page; ${verify.pagesTimed} pages timed: p50 ${ms(verify.pageMs.p50)}, p99 ${ms(verify.pageMs.p99)}`,
   )
 }
 
-const size = await bundleSize()
-const met = (ok: boolean) => (ok ? 'met' : 'NOT met')
-console.log(`\n(c) browser bundle of an app using createClient (minified ESM, gzip)\n`)
-console.log(
-  `  everything, one file:       ${kb(size.allInOne.gzipBytes)} gzip (${fmt(size.allInOne.gzipBytes)} B; ` +
-    `${kb(size.allInOne.bytes)} minified)   target <= ${TARGET_KB} KB: ${met(size.target.allInOneMet)}`,
-)
-console.log(
-  `  libp2p app, code-split:     ${kb(size.libp2pAppSplit.gzipBytes)} gzip in ${size.libp2pAppSplit.chunks} chunks ` +
-    `(${kb(size.libp2pAppSplit.bytes)} minified; +${kb(size.libp2pAppSplit.tokenActionsGzipBytes)} on the first token action)` +
-    `   target <= ${TARGET_KB} KB: ${met(size.target.libp2pAppSplitMet)}`,
-)
-console.log(
-  `  without libp2p (HTTP app):  ${kb(size.withoutLibp2p.gzipBytes)} gzip (${fmt(size.withoutLibp2p.gzipBytes)} B; ` +
-    `${kb(size.withoutLibp2p.bytes)} minified)   target <= ${TARGET_KB} KB: ${met(size.target.withoutLibp2pMet)}`,
-)
-console.log(
-  `  libp2p chunks (on dial):    ${kb(size.libp2pChunks.gzipBytes)} gzip in ${size.libp2pChunks.count} chunks ` +
-    `(${kb(size.libp2pChunks.bytes)} minified)`,
-)
-console.log(`\n  top contributors, minified bytes before gzip (everything):`)
-for (const c of size.topContributors.byPackage) {
-  console.log(`    ${c.name.padEnd(36)} ${kb(c.bytes).padStart(10)}`)
-}
-console.log(`\n  top contributors without libp2p:`)
-for (const c of size.topContributorsWithoutLibp2p.byPackage.slice(0, 8)) {
-  console.log(`    ${c.name.padEnd(36)} ${kb(c.bytes).padStart(10)}`)
+if (PARTS.has('feed')) {
+  const feeds = await firstFeedPage()
+  results.push(...feeds)
+  console.log(
+    `\n(b) createClient -> first verified feed page (${PAGE} posts of ${FOLLOWED} followed accounts), ` +
+      `a fresh client per run, ${RUNS} runs (p99 of ${RUNS} runs is their slowest)\n`,
+  )
+  for (const f of feeds) {
+    console.log(
+      `  ${f.transport.padEnd(10)}  p50 ${ms(f.totalMs.p50)}, p99 ${ms(f.totalMs.p99)} ` +
+        `(connect p50 ${ms(f.connectMs.p50)} + feed p50 ${ms(f.feedMs.p50)}); ` +
+        `cold first client ${ms(f.coldRunMs.totalMs)}`,
+    )
+  }
 }
 
-writeResults('client', 'Freebird light client', [verify, ...feeds, size])
+if (PARTS.has('bundle')) {
+  const size = await bundleSize()
+  results.push(size)
+  const met = (ok: boolean) => (ok ? 'met' : 'NOT met')
+  console.log(`\n(c) browser bundle of an app using createClient (minified ESM, gzip)\n`)
+  console.log(
+    `  everything, one file:       ${kb(size.allInOne.gzipBytes)} gzip (${fmt(size.allInOne.gzipBytes)} B; ` +
+      `${kb(size.allInOne.bytes)} minified)   target <= ${TARGET_KB} KB: ${met(size.target.allInOneMet)}`,
+  )
+  console.log(
+    `  libp2p app, code-split:     ${kb(size.libp2pAppSplit.gzipBytes)} gzip (${fmt(size.libp2pAppSplit.gzipBytes)} B) in ${size.libp2pAppSplit.chunks} chunks ` +
+      `(${kb(size.libp2pAppSplit.bytes)} minified; +${kb(size.libp2pAppSplit.tokenActionsGzipBytes)} on the first token action)` +
+      `   target <= ${TARGET_KB} KB: ${met(size.target.libp2pAppSplitMet)}`,
+  )
+  console.log(
+    `  without libp2p (HTTP app):  ${kb(size.withoutLibp2p.gzipBytes)} gzip (${fmt(size.withoutLibp2p.gzipBytes)} B; ` +
+      `${kb(size.withoutLibp2p.bytes)} minified)   target <= ${TARGET_KB} KB: ${met(size.target.withoutLibp2pMet)}`,
+  )
+  console.log(
+    `  libp2p chunks (on dial):    ${kb(size.libp2pChunks.gzipBytes)} gzip in ${size.libp2pChunks.count} chunks ` +
+      `(${kb(size.libp2pChunks.bytes)} minified)`,
+  )
+  console.log(`\n  top contributors, minified bytes before gzip (everything):`)
+  for (const c of size.topContributors.byPackage) {
+    console.log(`    ${c.name.padEnd(36)} ${kb(c.bytes).padStart(10)}`)
+  }
+  console.log(`\n  top contributors without libp2p:`)
+  for (const c of size.topContributorsWithoutLibp2p.byPackage.slice(0, 8)) {
+    console.log(`    ${c.name.padEnd(36)} ${kb(c.bytes).padStart(10)}`)
+  }
+}
+
+writeResults('client', 'Freebird light client', results)

@@ -32,22 +32,24 @@ import { join } from 'node:path'
 import { startDevnet } from '@freebird/node'
 import { createNodeSigner, createNodeVerifier } from '@freebird/node-verifier'
 import {
-  buildCertificate,
-  buildTransferOrder,
-  type Certificate,
-  checkVote,
   decodeCanonical,
-  decodeVote,
   encodeCanonical,
   fromHex,
-  type LedgerGenesis,
-  ledgerParams,
   networkIdFromGenesis,
   parseAccount,
   parseSecretKey,
   type Signer,
-  type Vote,
 } from '@freebird/protocol'
+import {
+  buildCertificate,
+  buildTransferOrder,
+  type Certificate,
+  checkVote,
+  decodeVote,
+  type LedgerGenesis,
+  ledgerParams,
+  type Vote,
+} from '@freebird/protocol/ledger'
 import { cpuMeter, envInt, fmt, summary, writeResults } from './node-helpers.ts'
 
 const CONCURRENCY = (process.env.FREEBIRD_BENCH_CONCURRENCY ?? '8,64').split(',').map(Number)

@@ -8,20 +8,22 @@ import { type Client, ClientError, createClient, fileStore, memoryStore } from '
 import { type Devnet, startDevnet } from '@freebird/node'
 import { createNodeSigner } from '@freebird/node-verifier'
 import {
-  buildTransferOrder,
-  decodeCertificate,
   formatAccount,
   fromHex,
   generateKeyPair,
-  type LedgerGenesis,
-  type LedgerParams,
-  ledgerParams,
   parseAccount,
   parseNetworkId,
   parseSecretKey,
   type Signer,
   toHex,
 } from '@freebird/protocol'
+import {
+  buildTransferOrder,
+  decodeCertificate,
+  type LedgerGenesis,
+  type LedgerParams,
+  ledgerParams,
+} from '@freebird/protocol/ledger'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { waitFor } from './harness.ts'
 

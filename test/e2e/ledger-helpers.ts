@@ -5,29 +5,31 @@ import { join } from 'node:path'
 import { type Devnet, type DevnetNode, startDevnet } from '@freebird/node'
 import { createNodeSigner, createNodeVerifier } from '@freebird/node-verifier'
 import {
+  encodeCanonical,
+  formatAccount,
+  fromHex,
+  parseAccount,
+  parseNetworkId,
+  parseSecretKey,
+  type Signer,
+  toHex,
+} from '@freebird/protocol'
+import {
   type BalanceAttestation,
   buildCertificate,
   buildTransferOrder,
   type Certificate,
   decodeBalanceAttestation,
   decodeVote,
-  encodeCanonical,
-  formatAccount,
-  fromHex,
   type LedgerGenesis,
   type LedgerParams,
   ledgerParams,
-  parseAccount,
-  parseNetworkId,
-  parseSecretKey,
-  type Signer,
   signVote,
   type TransferJson,
   type TransferOrder,
   type TransferOrderInput,
-  toHex,
   type Vote,
-} from '@freebird/protocol'
+} from '@freebird/protocol/ledger'
 import { metricAt, waitFor } from './harness.ts'
 
 /**

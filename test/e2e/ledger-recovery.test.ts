@@ -1,7 +1,8 @@
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { DevnetNode } from '@freebird/node'
-import { buildCertificate, type Certificate, type Signer, type Vote } from '@freebird/protocol'
+import type { Signer } from '@freebird/protocol'
+import { buildCertificate, type Certificate, type Vote } from '@freebird/protocol/ledger'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   accountOf,

@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto'
-import type { TransferKind } from '@freebird/protocol'
+import type { TransferKind } from '@freebird/protocol/ledger'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   askAll,

@@ -1,20 +1,16 @@
 import { randomBytes } from 'node:crypto'
 import type { DevnetNode } from '@freebird/node'
+import { buildPostAdd, compareBytes, encodeCanonical, type Signer, toHex } from '@freebird/protocol'
 import {
   attestedBalance,
   buildCertificate,
-  buildPostAdd,
   buildTransferOrder,
   type Certificate,
   checkVote,
-  compareBytes,
-  encodeCanonical,
-  type Signer,
   signVote,
   type TransferOrder,
-  toHex,
   type Vote,
-} from '@freebird/protocol'
+} from '@freebird/protocol/ledger'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { waitFor } from './harness.ts'
 import {

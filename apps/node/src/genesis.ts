@@ -1,13 +1,6 @@
 import { readFileSync } from 'node:fs'
-import {
-  formatNetworkId,
-  LedgerError,
-  type LedgerGenesis,
-  type LedgerParams,
-  ledgerParams,
-  networkIdFromGenesis,
-  utf8,
-} from '@freebird/protocol'
+import { formatNetworkId, LedgerError, networkIdFromGenesis, utf8 } from '@freebird/protocol'
+import { type LedgerGenesis, type LedgerParams, ledgerParams } from '@freebird/protocol/ledger'
 import { CliError } from './cli-error.ts'
 
 /** A validator of the token ledger: its vote key, its voting weight and its node's peer id. */

@@ -6,13 +6,12 @@ import {
   formatAccount,
   formatNetworkId,
   keyPairFromSecretKey,
-  ledgerParams,
   networkIdFromGenesis,
   parseAccount,
-  quorumOf,
   toHex,
   utf8,
 } from '@freebird/protocol'
+import { ledgerParams, quorumOf } from '@freebird/protocol/ledger'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterAll, describe, expect, it, vi } from 'vitest'

@@ -4,15 +4,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createNodeVerifier } from '@freebird/node-verifier'
 import {
-  buildCertificate,
-  buildTransferOrder,
   createSigner,
   decodeCanonical,
-  decodeVote,
   encodeCanonical,
   formatAccount,
   utf8,
 } from '@freebird/protocol'
+import { buildCertificate, buildTransferOrder, decodeVote } from '@freebird/protocol/ledger'
 import { afterAll, expect, it } from 'vitest'
 import { parseGenesis } from '../src/genesis.ts'
 import { createHttpServer } from '../src/http/server.ts'

@@ -1,14 +1,13 @@
+import { compareBytes, toHex } from '@freebird/protocol'
 import {
   buildCertificate,
   type Certificate,
   checkVote,
-  compareBytes,
   decodeVote,
   type LedgerParams,
   type TransferOrder,
-  toHex,
   type Vote,
-} from '@freebird/protocol'
+} from '@freebird/protocol/ledger'
 import type { ClientContext, NodeFault } from './context.ts'
 import { ClientError } from './errors.ts'
 import { lied } from './ledger-reads.ts'

@@ -1,3 +1,4 @@
+import { equalBytes, toHex } from '@freebird/protocol'
 import {
   attestedBalance,
   type BalanceAttestation,
@@ -5,11 +6,9 @@ import {
   type Certificate,
   decodeBalanceAttestation,
   decodeCertificate,
-  equalBytes,
   type LedgerParams,
   LedgerState,
-  toHex,
-} from '@freebird/protocol'
+} from '@freebird/protocol/ledger'
 import type { ClientContext, NodeFault } from './context.ts'
 import { ClientError } from './errors.ts'
 import type { LedgerPage, NodeTransport } from './transports/types.ts'

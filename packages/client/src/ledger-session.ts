@@ -1,4 +1,4 @@
-import type { Certificate, LedgerParams } from '@freebird/protocol'
+import type { Certificate, LedgerParams } from '@freebird/protocol/ledger'
 
 /** What one client keeps about the ledger while it runs. */
 export interface LedgerSession {

@@ -1,18 +1,14 @@
+import { equalBytes, formatAccount, fromHex, networkIdFromGenesis, toHex } from '@freebird/protocol'
 import {
   type Certificate,
   decodeCertificate,
   decodeTransferOrder,
-  equalBytes,
-  formatAccount,
-  fromHex,
   type LedgerGenesis,
   type LedgerParams,
   ledgerParams,
-  networkIdFromGenesis,
   type TransferKind,
   type TransferOrder,
-  toHex,
-} from '@freebird/protocol'
+} from '@freebird/protocol/ledger'
 import type { ClientContext } from './context.ts'
 import { ClientError } from './errors.ts'
 

@@ -6,27 +6,29 @@
  * transfers and tips. Options make one lag, lie or fall silent.
  */
 import {
-  type Certificate,
   compareBytes,
   createSigner,
-  decodeCertificate,
-  decodeTransferOrder,
-  encodeVote,
   equalBytes,
   formatAccount,
   LedgerError,
+  type Message,
+  networkIdFromGenesis,
+  type Signer,
+  toHex,
+  utf8,
+} from '@freebird/protocol'
+import {
+  type Certificate,
+  decodeCertificate,
+  decodeTransferOrder,
+  encodeVote,
   type LedgerParams,
   LedgerState,
   ledgerGenesisFields,
   ledgerParams,
-  type Message,
-  networkIdFromGenesis,
-  type Signer,
   signBalance,
   signVote,
-  toHex,
-  utf8,
-} from '@freebird/protocol'
+} from '@freebird/protocol/ledger'
 import { ClientError, type LedgerPage, type OrderAnswer } from '../src/index.ts'
 import { alice, bob, carol, type FakeNode, fakeNode } from './fake-node.ts'
 

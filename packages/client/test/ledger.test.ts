@@ -1,18 +1,16 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { buildPostAdd, fromHex, toHex } from '@freebird/protocol'
 import {
   buildCertificate,
-  buildPostAdd,
   buildTransferOrder,
   decodeCertificate,
   decodeTransferOrder,
   decodeVote,
   encodeVote,
-  fromHex,
   signVote,
-  toHex,
-} from '@freebird/protocol'
+} from '@freebird/protocol/ledger'
 import { afterAll, describe, expect, it } from 'vitest'
 import {
   createClient,

@@ -1,9 +1,12 @@
 /**
  * @freebird/protocol: the pure core of Freebird. Keys and accounts, signed
  * messages in deterministic CBOR, validation with stable error codes, the
- * delegated-signer rule, the convergent social state and the token ledger
- * (orders, votes, certificates, attestations, and the rules that apply them). No I/O; runs
- * unchanged in browsers. The wire format is specified in docs/PROTOCOL.md.
+ * delegated-signer rule and the convergent social state. The token ledger
+ * (orders, votes, certificates, attestations, and the rules that apply them)
+ * is `@freebird/protocol/ledger`: a page that never moves tokens does not
+ * load it (bundlers place whole modules, and a barrel re-export would put the
+ * ledger in every page's chunk). No I/O; runs unchanged in browsers. The wire
+ * format is specified in docs/PROTOCOL.md.
  */
 
 export { ACCOUNT_PREFIX, formatAccount, isAccount, parseAccount } from './account.ts'
@@ -39,52 +42,6 @@ export {
   parseSecretKey,
   type Signer,
 } from './keys.ts'
-export {
-  attestedBalance,
-  BALANCE_TAG,
-  decodeBalanceAttestation,
-  signBalance,
-} from './ledger/attestation.ts'
-export {
-  buildCertificate,
-  checkVote,
-  decodeCertificate,
-  decodeVote,
-  encodeVote,
-  isIssuer,
-  signVote,
-  VOTE_TAG,
-  voteDigest,
-} from './ledger/certificate.ts'
-export {
-  type LedgerGenesis,
-  type LedgerParams,
-  ledgerGenesisFields,
-  ledgerParams,
-  quorumOf,
-  type Validator,
-} from './ledger/committee.ts'
-export { type TransferJson, transferFromJson, transferToJson } from './ledger/json.ts'
-export { type AccountState, type ApplyResult, LedgerState } from './ledger/ledger-state.ts'
-export {
-  buildTransferOrder,
-  checkOrderData,
-  computeOrderId,
-  decodeOrderData,
-  decodeTransferOrder,
-  encodeOrderData,
-  ORDER_ID_TAG,
-  type TransferOrderInput,
-} from './ledger/order.ts'
-export type {
-  BalanceAttestation,
-  BalanceStatement,
-  Certificate,
-  TransferKind,
-  TransferOrder,
-  TransferOrderData,
-  Vote,
-} from './ledger/types.ts'
 export * from './limits.ts'
 export {
   type BuildOptions,

@@ -1,19 +1,16 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { createSigner, type KeyPair, toHex, utf8 } from '../src/index.ts'
 import {
   buildCertificate,
   buildTransferOrder,
   type Certificate,
-  createSigner,
-  type KeyPair,
   LedgerState,
   ledgerGenesisFields,
   ledgerParams,
   signVote,
-  toHex,
-  utf8,
-} from '../src/index.ts'
+} from '../src/ledger/index.ts'
 import { key, NETWORK, T0 } from './fixtures.ts'
 
 const validators = [0, 1, 2, 3].map((i) => createSigner(key(`validator ${i}`).secretKey))

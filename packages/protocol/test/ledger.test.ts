@@ -1,6 +1,17 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import { describe, expect, it } from 'vitest'
 import {
+  concatBytes,
+  createSigner,
+  decodeCanonical,
+  fromHex,
+  LEDGER_CODES,
+  LedgerError,
+  parseAccount,
+  toHex,
+  verifySignature,
+} from '../src/index.ts'
+import {
   attestedBalance,
   BALANCE_TAG,
   buildCertificate,
@@ -8,37 +19,28 @@ import {
   type Certificate,
   checkVote,
   computeOrderId,
-  concatBytes,
-  createSigner,
   decodeBalanceAttestation,
-  decodeCanonical,
   decodeCertificate,
   decodeOrderData,
   decodeTransferOrder,
   decodeVote,
   encodeOrderData,
   encodeVote,
-  fromHex,
-  LEDGER_CODES,
-  LedgerError,
   type LedgerGenesis,
   type LedgerParams,
   LedgerState,
   ledgerGenesisFields,
   ledgerParams,
   ORDER_ID_TAG,
-  parseAccount,
   quorumOf,
   signBalance,
   signVote,
   type TransferKind,
-  toHex,
   transferFromJson,
   transferToJson,
   VOTE_TAG,
-  verifySignature,
   voteDigest,
-} from '../src/index.ts'
+} from '../src/ledger/index.ts'
 import ledger from '../vectors/ledger.json' with { type: 'json' }
 import { codeOf } from './codes.ts'
 

@@ -3,9 +3,9 @@ import {
   FreebirdError,
   formatAccount,
   keyPairFromSecretKey,
-  type LedgerParams,
   parseAccount,
 } from '@freebird/protocol'
+import type { LedgerParams } from '@freebird/protocol/ledger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { Command } from 'commander'
 import { CliError } from '../cli-error.ts'

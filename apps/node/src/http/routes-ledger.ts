@@ -1,14 +1,12 @@
 import {
   decodeCanonical,
-  decodeCertificate,
   encodeCanonical,
   FreebirdError,
   formatAccount,
   LedgerError,
-  type TransferJson,
   toHex,
-  transferToJson,
 } from '@freebird/protocol'
+import { decodeCertificate, type TransferJson, transferToJson } from '@freebird/protocol/ledger'
 import type { FastifyInstance } from 'fastify'
 import type { Ledger } from '../ledger/ledger.ts'
 import { answerLedgerRequest } from '../ledger/requests.ts'

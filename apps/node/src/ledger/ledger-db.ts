@@ -1,4 +1,4 @@
-import type { AccountState } from '@freebird/protocol'
+import type { AccountState } from '@freebird/protocol/ledger'
 import { Level } from 'level'
 import type { Db, Sub } from '../store/db.ts'
 

@@ -1,27 +1,29 @@
 import { EventEmitter } from 'node:events'
 import {
+  concatBytes as concat,
+  decodeCanonical,
+  fromHex,
+  LedgerError,
+  MAX_TRANSFER_AMOUNT,
+  type Signer,
+  toHex,
+  type Verifier,
+} from '@freebird/protocol'
+import {
   type AccountState,
   type BalanceAttestation,
   type Certificate,
   computeOrderId,
-  concatBytes as concat,
-  decodeCanonical,
   decodeCertificate,
   decodeTransferOrder,
   encodeVote,
-  fromHex,
-  LedgerError,
   type LedgerParams,
   LedgerState,
-  MAX_TRANSFER_AMOUNT,
-  type Signer,
   signBalance,
   signVote,
   type TransferOrder,
-  toHex,
-  type Verifier,
   voteDigest,
-} from '@freebird/protocol'
+} from '@freebird/protocol/ledger'
 import type { Logger } from '../logger.ts'
 import type { IngestResult } from '../pipeline/ingest.ts'
 import type { Db } from '../store/db.ts'

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { createNodeSigner } from '@freebird/node-verifier'
-import { equalBytes, formatAccount, type LedgerParams, type Signer } from '@freebird/protocol'
+import { equalBytes, formatAccount, type Signer } from '@freebird/protocol'
+import type { LedgerParams } from '@freebird/protocol/ledger'
 import { CliError } from '../cli-error.ts'
 import { readKeyFile } from '../commands/key-file.ts'
 

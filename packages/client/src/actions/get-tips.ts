@@ -1,4 +1,5 @@
-import { type Certificate, equalBytes, toHex } from '@freebird/protocol'
+import { equalBytes, toHex } from '@freebird/protocol'
+import type { Certificate } from '@freebird/protocol/ledger'
 import { idArg } from '../args.ts'
 import type { ClientContext, NodeFault } from '../context.ts'
 import {

@@ -1,4 +1,5 @@
-import { type Certificate, formatAccount, toHex } from '@freebird/protocol'
+import { formatAccount, toHex } from '@freebird/protocol'
+import type { Certificate } from '@freebird/protocol/ledger'
 import { accountArg } from '../args.ts'
 import type { ClientContext, NodeFault } from '../context.ts'
 import { ClientError } from '../errors.ts'

@@ -1,15 +1,12 @@
+import { equalBytes, formatAccount, type Signer, toHex } from '@freebird/protocol'
 import {
   buildTransferOrder,
   type Certificate,
   decodeCertificate,
-  equalBytes,
-  formatAccount,
   type LedgerParams,
-  type Signer,
   type TransferKind,
   type TransferOrder,
-  toHex,
-} from '@freebird/protocol'
+} from '@freebird/protocol/ledger'
 import { accountArg, idArg } from '../args.ts'
 import { certify, pushCertificate, type Refusal } from '../certify.ts'
 import type { ClientContext } from '../context.ts'
