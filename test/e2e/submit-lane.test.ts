@@ -1,8 +1,14 @@
-import { connect } from 'node:net'
+import { connect, type Socket } from 'node:net'
 import { createNodeSigner } from '@freebird/node-verifier'
-import { buildPostAdd, parseNetworkId, SIGNATURE_BYTES, toHex } from '@freebird/protocol'
+import {
+  buildPostAdd,
+  MAX_MESSAGE_BYTES,
+  parseNetworkId,
+  SIGNATURE_BYTES,
+  toHex,
+} from '@freebird/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { NodeProcess } from './harness.ts'
+import { NodeProcess, waitFor } from './harness.ts'
 
 // The submit lane (apps/node/src/http/submit-lane.ts) answers plain pipelined
 // POST /v1/messages itself and hands anything else to node:http: the answers
@@ -35,21 +41,22 @@ const submit = (body: Uint8Array, headers = '') =>
     body,
   ])
 const raw = (text: string) => Buffer.from(text.replaceAll('\n', '\r\n'))
-const stored = (m: { id: Uint8Array }) => ({
-  status: 201,
-  body: { id: toHex(m.id), status: 'stored' },
-})
+const count = async () => (await node.info()).messageCount
 
 interface Answer {
   status: number
   body: unknown
+  /** Who answered: node:http adds `Keep-Alive: timeout=...`, the lane does not. */
+  by: 'lane' | 'node:http'
 }
+const stored = (m: { id: Uint8Array }, by: Answer['by'] = 'lane'): Answer => ({
+  status: 201,
+  body: { id: toHex(m.id), status: 'stored' },
+  by,
+})
 
-/** Writes `parts` to one connection (back to back), ends it when asked, and reads `count` answers. */
-async function exchange(parts: Buffer[], count: number, end = false): Promise<Answer[]> {
-  const socket = connect(port, host)
-  for (const part of parts) socket.write(part)
-  if (end) socket.end()
+/** Reads answers from `socket` until `count` arrived (or, with count Infinity, until it closes). */
+async function answersOf(socket: Socket, count: number): Promise<Answer[]> {
   const answers: Answer[] = []
   let pending = Buffer.alloc(0)
   for await (const chunk of socket) {
@@ -61,20 +68,30 @@ async function exchange(parts: Buffer[], count: number, end = false): Promise<An
       const length = Number(/content-length: *(\d+)/i.exec(head)?.[1] ?? 0)
       if (pending.length < headEnd + 4 + length) break
       const text = pending.toString('utf8', headEnd + 4, headEnd + 4 + length)
-      answers.push({ status: Number(head.slice(9, 12)), body: text ? JSON.parse(text) : '' })
+      answers.push({
+        status: Number(head.slice(9, 12)),
+        body: text ? JSON.parse(text) : '',
+        by: /\r\nkeep-alive: timeout=/i.test(head) ? 'node:http' : 'lane',
+      })
       pending = pending.subarray(headEnd + 4 + length)
     }
-    if (answers.length >= count && !end) break
+    if (answers.length >= count) break
   }
   socket.destroy()
   return answers
 }
 
+/** Writes `parts` to one connection, back to back, and reads `count` answers. */
+function exchange(parts: Buffer[], count: number): Promise<Answer[]> {
+  const socket = connect(port, host)
+  for (const part of parts) socket.write(part)
+  return answersOf(socket, count)
+}
+
 describe('the submit lane', () => {
-  it('answers a pipelined burst in order, refusals in their places', async () => {
+  it('answers a pipelined burst itself, in order, refusals in their places', async () => {
     const posts = Array.from({ length: 300 }, post)
-    const bad = Uint8Array.of(0xff)
-    const parts = posts.map((p, i) => submit(i === 150 ? bad : p.bytes))
+    const parts = posts.map((p, i) => submit(i === 150 ? Uint8Array.of(0xff) : p.bytes))
     const answers = await exchange([Buffer.concat(parts)], 300)
     expect(answers).toHaveLength(300)
     answers.forEach((answer, i) => {
@@ -82,6 +99,7 @@ describe('the submit lane', () => {
         expect(answer).toEqual({
           status: 422,
           body: { code: 'invalid.encoding', message: expect.any(String) },
+          by: 'lane',
         })
       else expect(answer).toEqual(stored(posts[i] as { id: Uint8Array }))
     })
@@ -112,9 +130,13 @@ describe('the submit lane', () => {
     )
     expect(answers).toEqual([
       stored(a),
-      { status: 200, body: { status: 'ok' } },
-      stored(b),
-      { status: 415, body: { code: 'http.unsupported_media_type', message: expect.any(String) } },
+      { status: 200, body: { status: 'ok' }, by: 'node:http' },
+      stored(b, 'node:http'),
+      {
+        status: 415,
+        body: { code: 'http.unsupported_media_type', message: expect.any(String) },
+        by: 'node:http',
+      },
     ])
   })
 
@@ -129,7 +151,8 @@ describe('the submit lane', () => {
         422,
         'invalid.encoding',
       ],
-      ['body over the limit', submit(new Uint8Array(64 * 1024)), 413, 'too_large'],
+      ['a body past a message', submit(new Uint8Array(MAX_MESSAGE_BYTES + 1)), 413, 'too_large'],
+      ['a body past the route limit', submit(new Uint8Array(64 * 1024 + 1)), 413, 'too_large'],
       [
         'no Host',
         raw(
@@ -138,6 +161,7 @@ describe('the submit lane', () => {
         400,
       ],
       ['two Content-Lengths', submit(p.bytes, `Content-Length: ${p.bytes.length}\r\n`), 400],
+      ['a length padded with a vertical tab', submit(Uint8Array.of(0xff), 'X-A: 1\x0b\r\n'), 400],
       [
         'a query string',
         raw(
@@ -151,40 +175,74 @@ describe('the submit lane', () => {
     for (const [name, bytes, status, code] of cases) {
       const [answer] = await exchange([bytes], 1)
       expect(answer?.status, name).toBe(status)
+      // node:http closes the connection after a 400 or an over-limit body: no
+      // Keep-Alive header then to tell who answered (the lane never closes).
+      if (status === 422 || name === 'a body past a message')
+        expect(answer?.by, name).toBe('node:http')
       if (code) expect((answer?.body as { code?: string } | undefined)?.code, name).toBe(code)
     }
-    // Connection: close is node:http's to honour.
-    expect(await exchange([submit(p.bytes, 'Connection: close\r\n')], 1)).toEqual([stored(p)])
+    // Connection: close is node:http's to honour (its answer then has no Keep-Alive to tell by).
+    expect(await exchange([submit(p.bytes, 'Connection: close\r\n')], 1)).toEqual([
+      { ...stored(p), by: expect.any(String) },
+    ])
   })
 
-  it('answers what a half-closed connection asked, then closes it', async () => {
-    const posts = [post(), post(), post()]
-    const answers = await exchange([Buffer.concat(posts.map((p) => submit(p.bytes)))], 3, true)
-    expect(answers).toEqual(posts.map(stored))
+  it('answers what a half-closed connection asked, past its per-connection bound, then closes it', async () => {
+    // 1,500 > the 1,024 answers a connection may owe: the lane stops reading and resumes.
+    const posts = Array.from({ length: 1500 }, post)
+    const before = await count()
+    const socket = connect(port, host)
+    socket.end(Buffer.concat(posts.map((p) => submit(p.bytes))))
+    const answers = await answersOf(socket, Number.POSITIVE_INFINITY)
+    expect(answers).toEqual(posts.map((p) => stored(p)))
+    expect(await count()).toBe(before + 1500)
   })
 
-  it('stores what it acknowledged, and counts its refusals like every HTTP refusal', async () => {
+  it('closes a half-closed connection whose next request is not its own, after its answers', async () => {
+    const p = post()
+    const socket = connect(port, host)
+    socket.end(Buffer.concat([submit(p.bytes), raw(`GET /v1/health HTTP/1.1\nHost: ${host}\n\n`)]))
+    // node:http drops what a half-closed connection asks; the lane's answer still comes.
+    expect(await answersOf(socket, Number.POSITIVE_INFINITY)).toEqual([stored(p)])
+  })
+
+  it('survives a client that resets mid-flight, and stores what it took', async () => {
+    const before = await count()
+    const posts = Array.from({ length: 50 }, post)
+    for (const other of [raw(`GET /v1/health HTTP/1.1\nHost: ${host}\n\n`), Buffer.alloc(0)]) {
+      const socket = connect(port, host)
+      socket.write(Buffer.concat([...posts.map((p) => submit(p.bytes)), other]))
+      await new Promise((resolve) => socket.once('connect', resolve))
+      socket.resetAndDestroy()
+    }
+    // Whatever reached the node before the reset is stored; the node answers on.
+    await waitFor(
+      async () => (await fetch(`${node.url}/v1/health`)).ok,
+      'the node to answer',
+      5_000,
+    )
+    expect(await count()).toBeGreaterThanOrEqual(before)
+    const p = post()
+    expect(await exchange([submit(p.bytes)], 1)).toEqual([stored(p)])
+  })
+
+  it('counts its refusals like every HTTP refusal, and stores nothing for them', async () => {
     const forged = post()
     const tampered = new Uint8Array(forged.bytes)
     const at = tampered.length - SIGNATURE_BYTES + 1
     tampered[at] = (tampered[at] as number) ^ 1
-    const before = await node.metric('freebird_messages_refused_total', {
-      outcome: 'rejected',
-      code: 'invalid.signature',
-      source: 'http',
-    })
+    const labels = { outcome: 'rejected', code: 'invalid.signature', source: 'http' }
+    const before = await node.metric('freebird_messages_refused_total', labels)
+    const stored = await count()
     expect(await exchange([submit(tampered)], 1)).toEqual([
-      { status: 422, body: { code: 'invalid.signature', message: expect.any(String) } },
+      {
+        status: 422,
+        body: { code: 'invalid.signature', message: expect.any(String) },
+        by: 'lane',
+      },
     ])
-    expect(
-      await node.metric('freebird_messages_refused_total', {
-        outcome: 'rejected',
-        code: 'invalid.signature',
-        source: 'http',
-      }),
-    ).toBe(before + 1)
+    expect(await node.metric('freebird_messages_refused_total', labels)).toBe(before + 1)
     expect(await node.has(toHex(forged.id))).toBe(false)
-    // 300 - 1 + 2 + 2 + 1 (Connection: close) + 3 stored above.
-    expect((await node.info()).messageCount).toBe(307)
+    expect(await count()).toBe(stored)
   })
 })

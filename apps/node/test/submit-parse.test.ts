@@ -1,9 +1,10 @@
+import { MAX_MESSAGE_BYTES } from '@freebird/protocol'
 import { expect, it } from 'vitest'
 import { parseSubmission } from '../src/http/submit-parse.ts'
-import { SUBMIT_BODY_LIMIT } from '../src/http/submit-reply.ts'
 
 const request = (head: string, body = 'abc') =>
   Buffer.from(`${head.replaceAll('\n', '\r\n')}\r\n\r\n${body}`, 'latin1')
+const HEAD = 'POST /v1/messages HTTP/1.1\nHost: n\nContent-Type: application/octet-stream'
 const plain = (extra = '', length = 3) =>
   request(
     `POST /v1/messages HTTP/1.1\nHost: n\nContent-Type: application/octet-stream\nContent-Length: ${length}${extra}`,
@@ -13,8 +14,11 @@ it('finds the body of a plain submission, and waits for every byte of it', () =>
   const bytes = plain()
   const found = parseSubmission(bytes)
   expect(found).toEqual({ bodyStart: bytes.length - 3, end: bytes.length })
-  for (let cut = 0; cut < bytes.length; cut++)
-    expect(parseSubmission(bytes.subarray(0, cut)), `cut at ${cut}`).toBe('more')
+  for (let cut = 0; cut < bytes.length; cut++) {
+    const { need } = parseSubmission(bytes.subarray(0, cut)) as { need: number }
+    // More bytes are needed: all of the head, then exactly the whole body.
+    expect(need, `cut at ${cut}`).toBe(cut < bytes.length - 3 ? cut + 1 : bytes.length)
+  }
   // What follows belongs to the next request.
   expect(parseSubmission(Buffer.concat([bytes, plain()]))).toEqual(found)
   expect(parseSubmission(plain('\nConnection: Keep-Alive\nUser-Agent: x/1 (y)'))).not.toBe('other')
@@ -60,7 +64,9 @@ it('leaves every other request to node:http', () => {
     ['two types', plain('\nContent-Type: application/octet-stream')],
     ['two hosts', plain('\nHost: m')],
     ['a signed length', plain('', -3)],
-    ['a length past the limit', plain('', SUBMIT_BODY_LIMIT + 1)],
+    ['a body past a message', plain('', MAX_MESSAGE_BYTES + 1)],
+    ['a vertical tab before the length', request(`${HEAD}\nContent-Length:\x0b3`)],
+    ['a no-break space after the length', request(`${HEAD}\nContent-Length: 3\xa0`)],
     ['a folded line', plain('\n folded')],
     // After the request line and Host (37 bytes): "X-A: 1<LF>2" as one header line.
     [

@@ -8,5 +8,7 @@ import { createHash } from 'node:crypto'
 export function nodeSha256(...parts: Uint8Array[]): Uint8Array {
   const hash = createHash('sha256')
   for (const part of parts) hash.update(part)
-  return hash.digest()
+  const digest = hash.digest()
+  // A plain Uint8Array, like noble's: Buffer's slice() is a view and its JSON differs.
+  return new Uint8Array(digest.buffer, digest.byteOffset, digest.length)
 }

@@ -7,8 +7,7 @@ import { submitReply } from './submit-reply.ts'
 
 /** Answers a connection may owe before the lane stops reading it (node:http has no such bound). */
 const MAX_PENDING = 1024
-/** A connection quiet for this long, or a request that takes longer to arrive, goes to node:http and its timeouts. */
-const IDLE_MS = 5_000
+/** A request slower than this to arrive goes to node:http, with its own timeouts. */
 const PARTIAL_MS = 10_000
 const STATUS_TEXT: Record<number, string> = {
   200: 'OK',
@@ -43,7 +42,7 @@ export function installSubmitLane(server: Server, ctx: HttpContext): { closeAll(
   server.on('connection', (socket: Socket) => {
     lanes.add(socket)
     socket.once('close', () => lanes.delete(socket))
-    lane(socket, ctx, () => {
+    lane(socket, ctx, server.keepAliveTimeout, () => {
       lanes.delete(socket)
       http.call(server, socket)
       // node:http reads new bytes straight from the handle; resuming first
@@ -62,18 +61,35 @@ interface Slot {
   answer?: string
 }
 
-function lane(socket: Socket, ctx: HttpContext, handOver: () => void): void {
-  let buffered: Buffer = Buffer.alloc(0)
+const EMPTY = Buffer.alloc(0)
+
+function lane(socket: Socket, ctx: HttpContext, keepAliveMs: number, handOver: () => void): void {
+  /** Bytes received and not yet parsed: `head` joined, `tail` the chunks since (joined when needed). */
+  let head: Buffer = EMPTY
+  const tail: Buffer[] = []
+  let size = 0
+  /** Bytes the next request needs before parsing it again can progress. */
+  let need = 0
   let partialSince = 0
   const slots: Slot[] = []
   let flushScheduled = false
+  let ended = false
   /** 'lane': reading; 'leaving': owes answers, then hands over; 'ending': the client is done sending. */
   let state: 'lane' | 'leaving' | 'ending' | 'gone' = 'lane'
 
+  const join = () => {
+    if (tail.length === 0) return
+    head =
+      head.length === 0 && tail.length === 1 ? (tail[0] as Buffer) : Buffer.concat([head, ...tail])
+    tail.length = 0
+  }
+  const take = (bytes: number) => {
+    head = head.subarray(bytes)
+    size -= bytes
+  }
   const stopReading = () => {
     socket.removeListener('data', onData)
-    socket.removeListener('end', onEnd)
-    socket.removeListener('timeout', onIdle)
+    socket.removeListener('timeout', onTimeout)
     socket.setTimeout(0)
     socket.pause()
   }
@@ -83,19 +99,32 @@ function lane(socket: Socket, ctx: HttpContext, handOver: () => void): void {
     state = 'leaving'
     if (slots.length > 0) return
     state = 'gone'
-    socket.removeListener('drain', pump)
+    socket.removeListener('drain', afterWrite)
     socket.removeListener('error', onError)
-    if (buffered.length > 0) socket.unshift(buffered)
+    socket.removeListener('end', onEnd)
+    // A connection already reset, or closed by the client, has nothing more to
+    // answer (node:http would drop it too): handing it over would leak its parser.
+    if (socket.destroyed) return
+    if (ended || socket.readableEnded) {
+      socket.end()
+      return
+    }
+    join()
+    if (head.length > 0) socket.unshift(head)
     handOver()
+  }
+  /** After answers were written or the write buffer drained: read on, or finish. */
+  function afterWrite(): void {
+    if (state === 'leaving') return leave()
+    const blocked = pump()
+    if (state === 'ending' && slots.length === 0 && !blocked) socket.end()
   }
   const flush = () => {
     flushScheduled = false
     let out = ''
     while (slots[0]?.answer !== undefined) out += (slots.shift() as Slot).answer
     if (out.length > 0 && !socket.destroyed) socket.write(out)
-    if (state === 'leaving') return leave()
-    pump()
-    if (state === 'ending' && slots.length === 0) socket.end()
+    afterWrite()
   }
   const answer = (slot: Slot, result: IngestResult | undefined) => {
     const { status, body } = result
@@ -113,37 +142,39 @@ function lane(socket: Socket, ctx: HttpContext, handOver: () => void): void {
       process.nextTick(flush)
     }
   }
-  /** Parses what is buffered, as far as the bounds allow. */
-  function pump(): void {
-    if (state !== 'lane' && state !== 'ending') return
+  /** Parses and submits what is buffered, as far as the bounds allow; true when a bound stopped it. */
+  function pump(): boolean {
+    if ((state !== 'lane' && state !== 'ending') || socket.destroyed) return false
     for (;;) {
       if (slots.length >= MAX_PENDING || socket.writableNeedDrain) {
-        socket.pause() // again after the next flush or 'drain'
-        return
+        socket.pause() // until the next flush or 'drain'
+        return true
       }
-      const request = parseSubmission(buffered)
-      if (state === 'ending' && typeof request === 'string') {
-        // Nothing more will come: a partial or other request cannot be answered.
-        buffered = Buffer.alloc(0)
-        return
-      }
-      if (request === 'more') {
-        if (buffered.length === 0) partialSince = 0
-        else if (partialSince === 0) partialSince = Date.now()
-        else if (Date.now() - partialSince > PARTIAL_MS) {
-          leave()
-          return
-        }
-        socket.resume()
-        return
+      join()
+      const request = parseSubmission(head)
+      if (state === 'ending' && (request === 'other' || 'need' in request)) {
+        // Nothing more will come: a partial request cannot be completed, and
+        // node:http drops what a half-closed connection asks.
+        take(size)
+        return false
       }
       if (request === 'other') {
         leave()
-        return
+        return false
       }
+      if ('need' in request) {
+        need = request.need
+        const partial = size > 0
+        if (partial && partialSince === 0) partialSince = Date.now()
+        if (!partial) partialSince = 0
+        socket.setTimeout(partial ? PARTIAL_MS : keepAliveMs)
+        socket.resume()
+        return false
+      }
+      need = 0
       partialSince = 0
-      const body = buffered.subarray(request.bodyStart, request.end)
-      buffered = buffered.subarray(request.end)
+      const body = head.subarray(request.bodyStart, request.end)
+      take(request.end)
       const slot: Slot = {}
       slots.push(slot)
       ctx.ingest.submit(body, 'http').then(
@@ -160,28 +191,45 @@ function lane(socket: Socket, ctx: HttpContext, handOver: () => void): void {
     }
   }
   function onData(chunk: Buffer): void {
-    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk])
+    tail.push(chunk)
+    size += chunk.length
+    // A request still arriving: no join (copy) before its bytes are all here.
+    if (size < need) {
+      if (partialSince > 0 && Date.now() - partialSince > PARTIAL_MS) leave()
+      return
+    }
     pump()
   }
   function onEnd(): void {
-    // Half-closed: answer what was asked (node:http would drop it), then close.
+    ended = true
+    if (state !== 'lane') return
+    // Half-closed: answer the requests that arrived whole, then close.
     stopReading()
     state = 'ending'
-    pump()
-    if (slots.length === 0) socket.end()
+    afterWrite()
   }
   function onError(): void {
     socket.destroy()
   }
-  function onIdle(): void {
-    if (slots.length === 0) leave()
+  function onTimeout(): void {
+    if (slots.length > 0) return
+    // Quiet with nothing pending: closed, as node:http closes an idle keep-alive
+    // connection. Stuck mid-request: node:http takes it, with its own timeouts.
+    if (size === 0) {
+      stopReading()
+      state = 'gone'
+      socket.end()
+    } else leave()
   }
   socket.on('data', onData)
   socket.on('end', onEnd)
-  socket.on('drain', pump)
-  socket.on('timeout', onIdle)
+  socket.on('drain', afterWrite)
+  socket.on('timeout', onTimeout)
   socket.on('error', onError)
-  socket.setTimeout(IDLE_MS)
+  socket.once('close', () => {
+    state = 'gone'
+  })
+  socket.setTimeout(keepAliveMs)
 }
 
 let dateSecond = 0

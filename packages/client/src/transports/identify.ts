@@ -7,6 +7,8 @@
 
 /** libp2p's identify protocol: the node answers with length-prefixed protobuf `Identify` messages. */
 export const IDENTIFY_PROTOCOL = '/ipfs/id/1.0.0'
+/** How long a node may take to answer (what @libp2p/identify allows). */
+export const IDENTIFY_TIMEOUT_MS = 5_000
 /** Largest identify frame libp2p sends or accepts. */
 export const IDENTIFY_MAX_FRAME = 8192
 

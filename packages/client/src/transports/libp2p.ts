@@ -11,7 +11,12 @@ import {
   refusalOf,
   submitAnswerOf,
 } from './http.ts'
-import { IDENTIFY_MAX_FRAME, IDENTIFY_PROTOCOL, identifyProtocols } from './identify.ts'
+import {
+  IDENTIFY_MAX_FRAME,
+  IDENTIFY_PROTOCOL,
+  IDENTIFY_TIMEOUT_MS,
+  identifyProtocols,
+} from './identify.ts'
 import type { LedgerPage, NodeTransport } from './types.ts'
 
 /**
@@ -68,7 +73,9 @@ export function libp2pTransport(address: string, host: () => Promise<ClientHost>
   let network: Promise<string> | undefined
   const options = (signal?: AbortSignal) => (signal ? { signal } : {})
 
-  const learnNetwork = async (signal?: AbortSignal): Promise<string> => {
+  const learnNetwork = async (given?: AbortSignal): Promise<string> => {
+    // Bounded even without a caller's signal: the answer is shared by every later call.
+    const signal = given ?? AbortSignal.timeout(IDENTIFY_TIMEOUT_MS)
     const { h, ma } = await connect()
     const stream = await h.libp2p.dialProtocol(ma, IDENTIFY_PROTOCOL, options(signal))
     let protocols: string[]
