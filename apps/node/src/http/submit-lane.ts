@@ -115,7 +115,10 @@ function lane(socket: Socket, ctx: HttpContext, keepAliveMs: number, handOver: (
   }
   /** After answers were written or the write buffer drained: read on, or finish. */
   function afterWrite(): void {
-    if (state === 'leaving') return leave()
+    if (state === 'leaving') {
+      leave()
+      return
+    }
     const blocked = pump()
     if (state === 'ending' && slots.length === 0 && !blocked) socket.end()
   }
