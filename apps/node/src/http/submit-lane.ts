@@ -29,10 +29,11 @@ const STATUS_TEXT: Record<number, string> = {
  * requests itself and writes every answer that is ready in one write.
  *
  * It only reads requests it fully understands (see parseSubmission). At the
- * first one that is anything else, when the connection goes quiet, or when a
- * request is slow to arrive, it stops reading, writes the answers it owes,
- * and hands the connection, from the next request's first byte, to node:http
- * (so to fastify's routes, limits, timeouts and errors) for good.
+ * first one that is anything else, or when a request is slow to arrive, it
+ * stops reading, writes the answers it owes, and hands the connection, from
+ * the next request's first byte, to node:http (so to fastify's routes,
+ * limits, timeouts and errors) for good. A connection quiet for
+ * keepAliveTimeout is closed, as node:http closes one.
  */
 export function installSubmitLane(server: Server, ctx: HttpContext): { closeAll(): void } {
   const [http] = server.listeners('connection') as ((socket: Socket) => void)[]
