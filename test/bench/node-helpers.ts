@@ -15,7 +15,7 @@ import { buildPostAdd, decodeCanonical, type Signer } from '@freebird/protocol'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
-import { NodeProcess, varint } from '../e2e/harness.ts'
+import { NodeProcess, splitResponses, varint } from '../e2e/harness.ts'
 
 export { NodeProcess, varint, waitFor } from '../e2e/harness.ts'
 
@@ -287,15 +287,11 @@ export async function postPipelined(
       }
       socket.on('connect', fill)
       socket.on('data', (chunk: Buffer) => {
-        pending = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk
-        for (;;) {
-          const end = pending.indexOf('\r\n\r\n')
-          if (end < 0) break
-          const text = pending.toString('latin1', 0, end)
-          const length = Number(/content-length: *(\d+)/i.exec(text)?.[1] ?? 0)
-          if (pending.length < end + 4 + length) break
-          pending = pending.subarray(end + 4 + length)
-          const status = text.slice(9, 12)
+        const { responses, rest } = splitResponses(
+          pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk,
+        )
+        pending = rest
+        for (const { status } of responses) {
           statuses[status] = (statuses[status] ?? 0) + 1
           doneAt[inflight.shift() as number] = performance.now()
         }

@@ -153,6 +153,36 @@ export class NodeProcess {
   }
 }
 
+/** One HTTP/1.1 response as read off a raw socket. */
+export interface RawResponse {
+  status: number
+  head: string
+  body: Buffer
+}
+
+/**
+ * Splits the whole responses (Content-Length framed) off the front of `bytes`
+ * read from a raw socket; `rest` is what has not fully arrived yet.
+ */
+export function splitResponses(bytes: Buffer): { responses: RawResponse[]; rest: Buffer } {
+  const responses: RawResponse[] = []
+  let rest = bytes
+  for (;;) {
+    const headEnd = rest.indexOf('\r\n\r\n')
+    if (headEnd < 0) break
+    const head = rest.toString('latin1', 0, headEnd)
+    const length = Number(/content-length: *(\d+)/i.exec(head)?.[1] ?? 0)
+    if (rest.length < headEnd + 4 + length) break
+    responses.push({
+      status: Number(head.slice(9, 12)),
+      head,
+      body: rest.subarray(headEnd + 4, headEnd + 4 + length),
+    })
+    rest = rest.subarray(headEnd + 4 + length)
+  }
+  return { responses, rest }
+}
+
 /** An unsigned LEB128 varint: the length prefix of every Freebird stream frame. */
 export function varint(n: number): Uint8Array {
   const out: number[] = []

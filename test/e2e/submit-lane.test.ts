@@ -8,7 +8,7 @@ import {
   toHex,
 } from '@freebird/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { NodeProcess, waitFor } from './harness.ts'
+import { NodeProcess, splitResponses, waitFor } from './harness.ts'
 
 // The submit lane (apps/node/src/http/submit-lane.ts) answers plain pipelined
 // POST /v1/messages itself and hands anything else to node:http: the answers
@@ -58,22 +58,16 @@ const stored = (m: { id: Uint8Array }, by: Answer['by'] = 'lane'): Answer => ({
 /** Reads answers from `socket` until `count` arrived (or, with count Infinity, until it closes). */
 async function answersOf(socket: Socket, count: number): Promise<Answer[]> {
   const answers: Answer[] = []
-  let pending = Buffer.alloc(0)
+  let pending: Buffer = Buffer.alloc(0)
   for await (const chunk of socket) {
-    pending = Buffer.concat([pending, chunk as Buffer])
-    for (;;) {
-      const headEnd = pending.indexOf('\r\n\r\n')
-      if (headEnd < 0) break
-      const head = pending.toString('latin1', 0, headEnd)
-      const length = Number(/content-length: *(\d+)/i.exec(head)?.[1] ?? 0)
-      if (pending.length < headEnd + 4 + length) break
-      const text = pending.toString('utf8', headEnd + 4, headEnd + 4 + length)
+    const { responses, rest } = splitResponses(Buffer.concat([pending, chunk as Buffer]))
+    pending = rest
+    for (const { status, head, body } of responses) {
       answers.push({
-        status: Number(head.slice(9, 12)),
-        body: text ? JSON.parse(text) : '',
+        status,
+        body: body.length > 0 ? JSON.parse(body.toString()) : '',
         by: /\r\nkeep-alive: timeout=/i.test(head) ? 'node:http' : 'lane',
       })
-      pending = pending.subarray(headEnd + 4 + length)
     }
     if (answers.length >= count) break
   }
