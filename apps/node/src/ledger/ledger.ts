@@ -40,6 +40,7 @@ import {
   openLockDb,
 } from './ledger-db.ts'
 import { LedgerWriter, type Op } from './ledger-writer.ts'
+import { LockWriter } from './lock-writer.ts'
 import { MemoVerifier } from './memo-verifier.ts'
 
 export type LedgerSource = 'http' | 'libp2p' | 'gossip' | 'sync'
@@ -85,6 +86,7 @@ export class Ledger implements SyncSet, SyncSink {
   readonly events = new EventEmitter<{ applied: [Certificate, LedgerSource] }>()
   readonly #db: Db
   #lockDb: Db | undefined
+  #lockWriter: LockWriter | undefined
   readonly #subs: LedgerSublevels
   readonly #o: LedgerOptions
   readonly #writer: LedgerWriter
@@ -111,6 +113,7 @@ export class Ledger implements SyncSet, SyncSink {
     if (options.validator) {
       if (!options.locksPath) throw new Error('a validator needs a locksPath')
       ledger.#lockDb = await openLockDb(options.locksPath)
+      ledger.#lockWriter = new LockWriter(ledger.#lockDb)
     }
     await ledger.#load()
     return ledger
@@ -153,6 +156,7 @@ export class Ledger implements SyncSet, SyncSink {
 
   async close(): Promise<void> {
     await this.#writer.idle()
+    await this.#lockWriter?.idle()
     await this.#db.close()
     await this.#lockDb?.close()
   }
@@ -282,8 +286,8 @@ export class Ledger implements SyncSet, SyncSink {
     if (refusal) throw refusal
     const id = lockId(from, seq)
     this.#locks.set(id, order.id)
-    // fsync'd: the lock survives a power loss, not only a crash of the process.
-    const written = (this.#lockDb as Db).put(slotKey(from, seq), order.bytes, { sync: true })
+    // fsync'd (with the locks asked for meanwhile): it survives a power loss, not only a crash.
+    const written = (this.#lockWriter as LockWriter).put(slotKey(from, seq), order.bytes)
     this.#lockWrites.set(id, written)
     try {
       await written
