@@ -12,6 +12,7 @@ import { Ledger } from './ledger/ledger.ts'
 import { loadValidator } from './ledger/validator-key.ts'
 import type { Logger } from './logger.ts'
 import { createMetrics } from './metrics.ts'
+import { CertificateGossip } from './p2p/certificate-gossip.ts'
 import { Gossip } from './p2p/gossip.ts'
 import { createHost } from './p2p/host.ts'
 import { LedgerProtocol } from './p2p/ledger-protocol.ts'
@@ -124,15 +125,15 @@ export async function createNode(config: NodeConfig, log: Logger): Promise<Freeb
     },
   })
   gossip = new Gossip({ pubsub: libp2p.services.pubsub, topic, ingest, metrics, log })
-  const certificateGossip = new Gossip({
+  const certificateGossip = new CertificateGossip({
     pubsub: libp2p.services.pubsub,
     topic: certificateTopic,
-    ingest: ledger,
+    ledger,
     metrics,
     log,
   })
   ledger.events.on('applied', (certificate, source) => {
-    if (source !== 'gossip' && source !== 'sync') void certificateGossip.publish(certificate)
+    if (source !== 'gossip' && source !== 'sync') certificateGossip.publish(certificate)
   })
   const ledgerProtocolHandler = new LedgerProtocol({
     libp2p,

@@ -20,6 +20,7 @@ import {
   type KeyPair,
   keyPairFromSecretKey,
   LEDGER_CODES,
+  MAX_CERTIFICATE_BATCH,
   MAX_CERTIFICATE_BYTES,
   MAX_ORDER_BYTES,
   type Message,
@@ -44,8 +45,10 @@ import {
   computeOrderId,
   decodeBalanceAttestation,
   decodeCertificate,
+  decodeCertificateBatch,
   decodeTransferOrder,
   decodeVote,
+  encodeCertificateBatch,
   encodeVote,
   type LedgerGenesis,
   type LedgerParams,
@@ -60,7 +63,7 @@ import {
   VOTE_TAG,
   voteDigest,
 } from '../src/ledger/index.ts'
-import { bstr, map, tstr, uint } from '../test/cbor-craft.ts'
+import { bstr, head, map, tstr, uint } from '../test/cbor-craft.ts'
 import { toJson } from '../test/json.ts'
 import { converse, ours } from '../test/sync-driver.ts'
 import { SYNC_SCENARIOS, SYNC_VECTOR_T0, syncItems } from '../test/sync-vectors.ts'
@@ -261,6 +264,38 @@ write('messages.json', {
 
 // ---------------------------------------------------------------- invalid
 /** Signs any data value (even one the builders refuse) and wraps it in a canonical envelope. */
+/**
+ * encodeCanonical for what the subset has; what it refuses (negative
+ * integers, booleans, null, floats: for invalid vectors) is written in plain
+ * CBOR instead, map keys in canonical order.
+ */
+function encodeCrafted(value: unknown): Uint8Array {
+  try {
+    return encodeCanonical(value)
+  } catch {
+    return encodeLoose(value)
+  }
+}
+function encodeLoose(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) return bstr(value)
+  if (typeof value === 'string') return tstr(value)
+  if (typeof value === 'boolean') return Uint8Array.of(value ? 0xf5 : 0xf4)
+  if (value === null) return Uint8Array.of(0xf6)
+  if (typeof value === 'bigint') return encodeCanonical(value)
+  if (typeof value === 'number') {
+    if (Number.isInteger(value)) return value >= 0 ? uint(value) : head(1, -1 - value)
+    const out = new Uint8Array(9)
+    out[0] = 0xfb
+    new DataView(out.buffer).setFloat64(1, value)
+    return out
+  }
+  if (Array.isArray(value)) return concatBytes(head(4, value.length), ...value.map(encodeLoose))
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => [tstr(k), encodeLoose(v)] as const)
+    .sort(([a], [b]) => (toHex(a) < toHex(b) ? -1 : 1))
+  return concatBytes(head(5, entries.length), ...entries.flat())
+}
 const signData = (dataBytes: Uint8Array, secretKey = alice.secretKey) => {
   const signer = createSigner(secretKey)
   return encodeEnvelope({
@@ -279,7 +314,7 @@ const data = (over: Record<string, unknown> = {}, body: unknown = { text: 'hi' }
   ...over,
 })
 const signed = (over: Record<string, unknown> = {}, body?: unknown, secretKey?: Uint8Array) =>
-  signData(encodeCanonical(data(over, body)), secretKey)
+  signData(encodeCrafted(data(over, body)), secretKey)
 const postBody = (body: Record<string, unknown>) => signed({}, { text: 'hi', ...body })
 const typed = (type: string, body: unknown) => signed({ type }, body)
 
@@ -1044,7 +1079,7 @@ for (const [name, key, input, code] of BAD_ORDER_INPUTS)
 
 /** Order data as a map; `over` replaces or (undefined) drops fields. */
 const orderData = (over: Record<string, unknown> = {}) =>
-  encodeCanonical({
+  encodeCrafted({
     version: 1,
     network: NETWORK,
     from: alice.publicKey,
@@ -1321,7 +1356,7 @@ for (const [name, bytes, code] of invalidVotes)
   expectCode(name, code, () => checkVote(decodeVote(bytes), payment.id, PARAMS.equal))
 
 const signedStatement = (statement: Record<string, unknown>, key: KeyPair = validatorAt(0)) => {
-  const data = encodeCanonical(statement)
+  const data = encodeCrafted(statement)
   const digest = sha256(concatBytes(BALANCE_TAG, data))
   return encodeCanonical({
     data,
@@ -1627,6 +1662,36 @@ const ledgerStateVectors = ledgerScenarios.map((s) => {
   }
 })
 
+// ---------------------------------------------------------------- certificate batches (gossip)
+const batchVectors: [string, Certificate[]][] = [
+  ['one certificate', [certificateVectors[0]?.certificate as Certificate]],
+  [
+    'three certificates, in the order given',
+    [2, 0, 4].map((i) => certificateVectors[i]?.certificate as Certificate),
+  ],
+]
+for (const [name, certs] of batchVectors) {
+  const items = decodeCertificateBatch(encodeCertificateBatch(certs.map((c) => c.bytes)))
+  if (items.map(toHex).join() !== certs.map((c) => toHex(c.bytes)).join())
+    throw new Error(`certificate batch ${name} does not round-trip`)
+}
+const invalidBatches: [string, Uint8Array, string][] = [
+  ['not CBOR', Uint8Array.of(0xff), 'ledger.encoding'],
+  ['a map, not a list', encodeCanonical({ certificates: [payment.bytes] }), 'ledger.encoding'],
+  ['an empty list', encodeCanonical([]), 'ledger.encoding'],
+  ['an item that is text', encodeCanonical(['certificate']), 'ledger.encoding'],
+  [
+    `${MAX_CERTIFICATE_BATCH + 1} certificates`,
+    encodeCanonical(Array.from({ length: MAX_CERTIFICATE_BATCH + 1 }, () => Uint8Array.of(0))),
+    'ledger.too_large',
+  ],
+  [
+    'an item over the certificate size limit',
+    encodeCanonical([new Uint8Array(MAX_CERTIFICATE_BYTES + 1)]),
+    'ledger.too_large',
+  ],
+]
+
 // ---------------------------------------------------------------- ledger.json
 const keyJson = (k: KeyPair) => ({
   secretKey: toHex(k.secretKey),
@@ -1654,7 +1719,7 @@ const statementJson = (s: { account: Uint8Array; balance: bigint; nextSeq: numbe
 const stepsJson = ledgerStateVectors
 write('ledger.json', {
   description:
-    'Token ledger (docs/PROTOCOL.md §14). Bytes are lower-case hex strings, amounts and balances decimal strings. orders: input -> buildTransferOrder(input, network, signer = secretKey) gives exactly output; output.order -> decodeTransferOrder(network) gives input. votes: signVote(order id, validator) gives digest and signature; vote is encodeVote. certificates: buildCertificate(order, votes of voters, params of committee) gives exactly bytes; decodeCertificate(bytes) gives the order and votes. attestations: signBalance(statement, validator) gives exactly bytes. attested: attestedBalance(decoded attestations) gives statement (null: no quorum). invalid*: the decoder (or builder, or ledgerParams) fails with code. state: new LedgerState(params of committee); each run applies certificates (steps with apply: index into certificates) and checks orders (steps with check: LedgerState.checkOrder code, "ok" for none); after each apply the state is exactly state. Runs of a scenario with converges: true end in the same state.',
+    'Token ledger (docs/PROTOCOL.md §14). Bytes are lower-case hex strings, amounts and balances decimal strings. orders: input -> buildTransferOrder(input, network, signer = secretKey) gives exactly output; output.order -> decodeTransferOrder(network) gives input. votes: signVote(order id, validator) gives digest and signature; vote is encodeVote. certificates: buildCertificate(order, votes of voters, params of committee) gives exactly bytes; decodeCertificate(bytes) gives the order and votes. certificateBatches: encodeCertificateBatch(certificates) gives exactly batch; decodeCertificateBatch(batch) gives the certificates. attestations: signBalance(statement, validator) gives exactly bytes. attested: attestedBalance(decoded attestations) gives statement (null: no quorum). invalid*: the decoder (or builder, or ledgerParams) fails with code. state: new LedgerState(params of committee); each run applies certificates (steps with apply: index into certificates) and checks orders (steps with check: LedgerState.checkOrder code, "ok" for none); after each apply the state is exactly state. Runs of a scenario with converges: true end in the same state.',
   network: toHex(NETWORK),
   version: 1,
   tags: {
@@ -1758,6 +1823,16 @@ write('ledger.json', {
     certificate: toHex(bytes),
     code,
   })),
+  certificateBatches: batchVectors.map(([name, certs]) => ({
+    name,
+    certificates: certs.map((c) => toHex(c.bytes)),
+    batch: toHex(encodeCertificateBatch(certs.map((c) => c.bytes))),
+  })),
+  invalidCertificateBatches: invalidBatches.map(([name, bytes, code]) => ({
+    name,
+    batch: toHex(bytes),
+    code,
+  })),
   invalidVotes: {
     order: toHex(payment.id),
     committee: 'equal',
@@ -1779,5 +1854,5 @@ write('ledger.json', {
   state: stepsJson,
 })
 console.log(
-  `wrote ledger vectors: ${orderVectors.length} orders, ${voteVectors.length} votes, ${certificateVectors.length} certificates, ${attestationVectors.length} attestations, ${attestedVectors.length} attested, ${BAD_ORDER_INPUTS.length + invalidOrders.length + invalidCertificates.length + invalidVotes.length + invalidAttestations.length + invalidGenesis.length} invalid, ${ledgerScenarios.length} state scenarios`,
+  `wrote ledger vectors: ${orderVectors.length} orders, ${voteVectors.length} votes, ${certificateVectors.length} certificates, ${batchVectors.length} certificate batches, ${attestationVectors.length} attestations, ${attestedVectors.length} attested, ${BAD_ORDER_INPUTS.length + invalidOrders.length + invalidCertificates.length + invalidBatches.length + invalidVotes.length + invalidAttestations.length + invalidGenesis.length} invalid, ${ledgerScenarios.length} state scenarios`,
 )

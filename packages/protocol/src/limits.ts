@@ -71,3 +71,9 @@ export const MAX_COMMITTEE = 256
 
 /** Largest encoded certificate: an order and a vote per validator. */
 export const MAX_CERTIFICATE_BYTES = MAX_ORDER_BYTES + 16 + MAX_COMMITTEE * 104
+
+/** Most certificates in one gossiped batch. */
+export const MAX_CERTIFICATE_BATCH = 256
+
+/** Largest encoded certificate batch (gossip payload), in bytes. */
+export const MAX_CERTIFICATE_BATCH_BYTES = 512 * 1024

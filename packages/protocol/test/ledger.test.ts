@@ -4,9 +4,12 @@ import {
   concatBytes,
   createSigner,
   decodeCanonical,
+  encodeCanonical,
   fromHex,
   LEDGER_CODES,
   LedgerError,
+  MAX_CERTIFICATE_BATCH_BYTES,
+  MAX_CERTIFICATE_BYTES,
   parseAccount,
   toHex,
   verifySignature,
@@ -21,9 +24,11 @@ import {
   computeOrderId,
   decodeBalanceAttestation,
   decodeCertificate,
+  decodeCertificateBatch,
   decodeOrderData,
   decodeTransferOrder,
   decodeVote,
+  encodeCertificateBatch,
   encodeOrderData,
   encodeVote,
   type LedgerGenesis,
@@ -290,6 +295,31 @@ describe('certificate vectors', () => {
       .filter(([, action]) => action === 'reject')
       .map(([code]) => code)
     expect(rejects.filter((c) => !covered.has(c))).toEqual([])
+  })
+})
+
+describe('certificate batch vectors (gossip)', () => {
+  for (const v of ledger.certificateBatches) {
+    it(`${v.name}: certificates encode to the exact batch, and back`, () => {
+      expect(toHex(encodeCertificateBatch(v.certificates.map((h) => fromHex(h))))).toBe(v.batch)
+      expect(decodeCertificateBatch(fromHex(v.batch)).map(toHex)).toEqual(v.certificates)
+    })
+  }
+
+  for (const v of ledger.invalidCertificateBatches) {
+    it(`invalid certificate batch: ${v.name}: ${v.code}`, () => {
+      expect(ledgerCode(() => decodeCertificateBatch(fromHex(v.batch)))).toBe(v.code)
+    })
+  }
+
+  it('refuses a batch over its byte limit, decoding or encoding', () => {
+    const n = Math.ceil(MAX_CERTIFICATE_BATCH_BYTES / MAX_CERTIFICATE_BYTES) + 1
+    const items = Array.from({ length: n }, () => new Uint8Array(MAX_CERTIFICATE_BYTES))
+    expect(ledgerCode(() => encodeCertificateBatch(items))).toBe('ledger.too_large')
+    const bytes = encodeCanonical(items)
+    expect(bytes.length).toBeGreaterThan(MAX_CERTIFICATE_BATCH_BYTES)
+    expect(ledgerCode(() => decodeCertificateBatch(bytes))).toBe('ledger.too_large')
+    expect(ledgerCode(() => encodeCertificateBatch([]))).toBe('ledger.encoding')
   })
 })
 

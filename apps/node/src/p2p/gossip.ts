@@ -13,7 +13,7 @@ import { blamesSender, type IngestResult } from '../pipeline/ingest.ts'
  * rejected, and need an id only for that.
  */
 const TAG = Buffer.from('freebird/message/v1')
-const CERT_TAG = Buffer.from('freebird/certificate-gossip/v1')
+const CERT_TAG = Buffer.from('freebird/certificate-batch/v1')
 export function gossipMessageId(data: Uint8Array): Uint8Array {
   const h = createHash('sha256')
   try {
@@ -25,7 +25,7 @@ export function gossipMessageId(data: Uint8Array): Uint8Array {
   return new Uint8Array(h.digest())
 }
 
-/** A certificate's gossip id: a hash of its exact bytes (the ledger dedups by order id). */
+/** A certificate batch's gossip id: a hash of its exact bytes (the ledger dedups by order id). */
 export const certificateGossipId = (data: Uint8Array): Uint8Array =>
   new Uint8Array(createHash('sha256').update(CERT_TAG).update(data).digest())
 
@@ -63,7 +63,7 @@ export type FreebirdPubsub = GossipSub & {
 export interface GossipDeps {
   pubsub: FreebirdPubsub
   topic: string
-  /** Where the topic's items go: the ingest pipeline (messages) or the ledger (certificates). */
+  /** Where the topic's messages go: the ingest pipeline. */
   ingest: { submit(bytes: Uint8Array, source: 'gossip'): Promise<IngestResult> }
   metrics: Metrics
   log: Logger

@@ -27,7 +27,7 @@ export const ledgerSyncProtocols = (network: string): SyncProtocols => ({
   fetch: `/freebird/${network}/ledger-fetch/1.0.0`,
   push: `/freebird/${network}/ledger-push/1.0.0`,
 })
-/** Certificates by gossip. */
-export const certificateTopicOf = (network: string) => `/freebird/${network}/certificates/1`
+/** Certificates by gossip, in batches (the payload changed at 2). */
+export const certificateTopicOf = (network: string) => `/freebird/${network}/certificates/2`
 /** Orders, votes, certificates, balances and transfers for light clients. */
 export const ledgerProtocol = (network: string) => `/freebird/${network}/ledger/1.0.0`

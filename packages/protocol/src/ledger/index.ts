@@ -22,6 +22,7 @@ export {
   VOTE_TAG,
   voteDigest,
 } from './certificate.ts'
+export { decodeCertificateBatch, encodeCertificateBatch } from './certificate-batch.ts'
 export {
   type LedgerGenesis,
   type LedgerParams,

@@ -1,0 +1,126 @@
+import { LedgerError, MAX_CERTIFICATE_BATCH, MAX_CERTIFICATE_BATCH_BYTES } from '@freebird/protocol'
+import { decodeCertificateBatch, encodeCertificateBatch } from '@freebird/protocol/ledger'
+import type { GossipsubMessage } from '@libp2p/gossipsub'
+import { TopicValidatorResult } from '@libp2p/gossipsub'
+import type { Logger } from '../logger.ts'
+import type { Metrics } from '../metrics.ts'
+import { blamesSender, type IngestResult } from '../pipeline/ingest.ts'
+import type { FreebirdPubsub } from './gossip.ts'
+
+export interface CertificateGossipDeps {
+  pubsub: FreebirdPubsub
+  topic: string
+  ledger: { submit(bytes: Uint8Array, source: 'gossip'): Promise<IngestResult> }
+  metrics: Metrics
+  log: Logger
+  /** How long a certificate waits for others to share its gossip message. Default 10 ms. */
+  windowMs?: number
+}
+
+/** Room a certificate takes in a batch: its bytes and its CBOR head (at most 5 bytes). */
+const cost = (certificate: Uint8Array) => certificate.length + 5
+
+/**
+ * Certificate gossip in batches (PROTOCOL.md §14.13). Certificates this node
+ * applied from clients wait up to `windowMs` and go out together in one
+ * gossip message; on a busy validator that is one message for dozens of
+ * certificates, where one each cost every peer a frame to decrypt, parse and
+ * dedup. A received batch is applied certificate by certificate; its verdict:
+ * Reject if it is malformed or any certificate in it is invalid, Accept
+ * (forward) if any was new here, Ignore otherwise.
+ */
+export class CertificateGossip {
+  readonly #d: CertificateGossipDeps
+  readonly #windowMs: number
+  #queue: Uint8Array[] = []
+  /** The batch's encoded size so far: its list head (at most 3 bytes) and the items. */
+  #queuedBytes = 3
+  #timer: NodeJS.Timeout | undefined
+
+  constructor(deps: CertificateGossipDeps) {
+    this.#d = deps
+    this.#windowMs = deps.windowMs ?? 10
+  }
+
+  start(): void {
+    this.#d.pubsub.addEventListener('gossipsub:message', this.#onMessage)
+    this.#d.pubsub.subscribe(this.#d.topic)
+  }
+
+  /** Drops what is still queued: peers get it by sync. */
+  stop(): void {
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+    this.#queue = []
+    this.#d.pubsub.removeEventListener('gossipsub:message', this.#onMessage)
+    this.#d.pubsub.unsubscribe(this.#d.topic)
+  }
+
+  /** Queues a certificate this node applied from a client (gossip's own input is forwarded by gossipsub). */
+  publish(certificate: { bytes: Uint8Array }): void {
+    const bytes = certificate.bytes
+    if (
+      this.#queue.length >= MAX_CERTIFICATE_BATCH ||
+      this.#queuedBytes + cost(bytes) > MAX_CERTIFICATE_BATCH_BYTES
+    )
+      this.#flush()
+    this.#queue.push(bytes)
+    this.#queuedBytes += cost(bytes)
+    this.#timer ??= setTimeout(() => this.#flush(), this.#windowMs)
+  }
+
+  #flush(): void {
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+    const batch = this.#queue
+    this.#queue = []
+    this.#queuedBytes = 3
+    // With nobody on the topic there is no one to tell (sync catches peers up
+    // later), and publishing would only fill gossipsub's caches.
+    if (batch.length === 0 || this.#d.pubsub.getSubscribers(this.#d.topic).length === 0) return
+    this.#d.pubsub.publish(this.#d.topic, encodeCertificateBatch(batch)).then(
+      () => this.#d.metrics.gossipOut.inc(),
+      // No peers yet is normal for a lone node; sync catches them up later.
+      (error: unknown) => this.#d.log.debug({ err: error }, 'certificate gossip publish failed'),
+    )
+  }
+
+  readonly #onMessage = (event: CustomEvent<GossipsubMessage>) => {
+    const { msgId, propagationSource, msg } = event.detail
+    if (msg.topic !== this.#d.topic) return
+    const peer = propagationSource.toString()
+    this.#receive(msg.data).then(
+      (verdict) => this.#report(msgId, peer, verdict),
+      (error: unknown) => {
+        this.#d.log.error({ err: error }, 'certificate gossip failed')
+        this.#report(msgId, peer, TopicValidatorResult.Ignore)
+      },
+    )
+  }
+
+  async #receive(data: Uint8Array): Promise<TopicValidatorResult> {
+    let certificates: Uint8Array[]
+    try {
+      certificates = decodeCertificateBatch(data)
+    } catch (error) {
+      if (!(error instanceof LedgerError)) throw error
+      this.#d.metrics.certificatesRefused.inc({
+        outcome: 'rejected',
+        code: error.code,
+        source: 'gossip',
+      })
+      return TopicValidatorResult.Reject
+    }
+    // Each certificate stands on its own: the valid ones apply even beside an invalid one.
+    const results = await Promise.all(certificates.map((c) => this.#d.ledger.submit(c, 'gossip')))
+    if (results.some(blamesSender)) return TopicValidatorResult.Reject
+    return results.some((r) => r.status === 'stored')
+      ? TopicValidatorResult.Accept
+      : TopicValidatorResult.Ignore
+  }
+
+  #report(msgId: string, peer: string, verdict: TopicValidatorResult): void {
+    this.#d.metrics.gossipIn.inc({ verdict })
+    this.#d.pubsub.reportMessageValidationResult(msgId, peer, verdict)
+  }
+}
