@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { mkdirSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { createNodeVerifier } from '@freebird/node-verifier'
+import { createNodeVerifier, ed25519Backend } from '@freebird/node-verifier'
 import { formatAccount, type Message } from '@freebird/protocol'
 import { CliError } from './cli-error.ts'
 import type { NodeConfig } from './config.ts'
@@ -245,6 +245,7 @@ export async function createNode(config: NodeConfig, log: Logger): Promise<Freeb
           http: httpUrl,
           messages: store.messageCount,
           validator: validator ? formatAccount(validator.publicKey) : undefined,
+          ed25519: ed25519Backend(),
         },
         'node started',
       )

@@ -1,23 +1,39 @@
 import { randomBytes } from 'node:crypto'
-import { createSigner, fromHex, verifySignature } from '@freebird/protocol'
+import { createSigner, fromHex, type Verifier, verifySignature } from '@freebird/protocol'
 import speccheck from '@freebird/protocol/vectors/ed25519-speccheck.json' with { type: 'json' }
 import { describe, expect, it } from 'vitest'
-import { createNodeSigner, createNodeVerifier, createOpenSslVerifier } from '../src/index.ts'
+import {
+  createNodeSigner,
+  createNodeVerifier,
+  createOpenSslVerifier,
+  createSodiumVerifier,
+  type Ed25519Backend,
+  ed25519Backend,
+} from '../src/index.ts'
 
 // Freebird's verdicts (reasons in packages/protocol/test/signature.test.ts).
 const SPECCHECK = [false, false, true, true, true, true, false, false, false, true, false, false]
 
-const nodeVerify = createNodeVerifier()
-const openssl = createOpenSslVerifier()
+const BACKENDS: [Ed25519Backend, () => Verifier][] = [
+  ['openssl', () => createOpenSslVerifier()],
+  ['libsodium', () => createSodiumVerifier()],
+]
 
-describe('node:crypto verifier', () => {
+it('uses libsodium by default on this platform (linux-x64 has a prebuild)', () => {
+  expect(ed25519Backend()).toBe('libsodium')
+})
+
+describe.each(BACKENDS)('%s in front of the reference', (backend, createFast) => {
+  const nodeVerify = createNodeVerifier({ backend })
+  const openssl = createFast()
+
   it('gives the rule’s verdict on every speccheck case, like the reference', () => {
     speccheck.forEach((c, i) => {
       const args = [fromHex(c.pub_key), fromHex(c.message), fromHex(c.signature)] as const
       expect(nodeVerify(...args), `case ${i}`).toBe(SPECCHECK[i])
       expect(verifySignature(...args), `case ${i}`).toBe(SPECCHECK[i])
-      // OpenSSL's own "valid" must be right even where it is alone (small-order keys).
-      if (openssl(...args)) expect(SPECCHECK[i], `openssl accepted case ${i}`).toBe(true)
+      // The backend's own "valid" must be right even where it is alone (small-order keys).
+      if (openssl(...args)) expect(SPECCHECK[i], `${backend} accepted case ${i}`).toBe(true)
     })
   })
 
@@ -55,7 +71,7 @@ describe('node:crypto verifier', () => {
   })
 
   it('returns false on malformed input and survives an evicting cache', () => {
-    const small = createNodeVerifier({ cacheSize: 2 })
+    const small = createNodeVerifier({ cacheSize: 2, backend })
     for (let i = 0; i < 10; i++) {
       const signer = createSigner(randomBytes(32))
       expect(small(signer.publicKey, Uint8Array.of(i), signer.sign(Uint8Array.of(i)))).toBe(true)
@@ -65,12 +81,12 @@ describe('node:crypto verifier', () => {
   })
 })
 
-describe('node:crypto signer', () => {
+describe.each(['openssl', 'libsodium'] as const)('%s signer', (backend) => {
   it('makes the same signatures as the reference signer', () => {
     for (let i = 0; i < 50; i++) {
       const secret = randomBytes(32)
-      const message = randomBytes(32)
-      const a = createNodeSigner(secret)
+      const message = randomBytes(i)
+      const a = createNodeSigner(secret, { backend })
       const b = createSigner(secret)
       expect(a.publicKey).toEqual(b.publicKey)
       expect(a.sign(message)).toEqual(b.sign(message))
