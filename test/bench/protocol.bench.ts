@@ -25,7 +25,7 @@ const seeds = Array.from({ length: AUTHORS }, (_, i) => {
   return seed
 })
 const nobleSigners = seeds.map(createSigner)
-const nodeSigners = seeds.map(createNodeSigner)
+const nodeSigners = seeds.map((s) => createNodeSigner(s))
 const timestamp = Date.now()
 
 // A pool of distinct signed posts from 1,000 authors (as a node sees them).
