@@ -1,6 +1,7 @@
 /**
  * Protocol throughput on one core: build+sign and decode+validate of a post
- * with 200 bytes of text, on the reference (noble) and node:crypto paths.
+ * with 200 bytes of text, on the reference (noble) and the native paths
+ * (libsodium, the default where it loads, and node:crypto's OpenSSL).
  *   pnpm bench
  */
 import { createNodeSigner, createNodeVerifier } from '@freebird/node-verifier'
@@ -25,7 +26,8 @@ const seeds = Array.from({ length: AUTHORS }, (_, i) => {
   return seed
 })
 const nobleSigners = seeds.map(createSigner)
-const nodeSigners = seeds.map((s) => createNodeSigner(s))
+const nodeSigners = seeds.map((s) => createNodeSigner(s, { backend: 'openssl' }))
+const sodiumSigners = seeds.map((s) => createNodeSigner(s, { backend: 'libsodium' }))
 const timestamp = Date.now()
 
 // A pool of distinct signed posts from 1,000 authors (as a node sees them).
@@ -46,7 +48,8 @@ const bytes = pool.map((m) => m.bytes)
 const sample = pool[0] as Message
 console.log(`post: ${utf8(text).length} bytes of text, ${sample.bytes.length} bytes on the wire`)
 
-const nodeVerify = createNodeVerifier()
+const nodeVerify = createNodeVerifier({ backend: 'openssl' })
+const sodiumVerify = createNodeVerifier({ backend: 'libsodium' })
 const now = timestamp + 60_000
 const check = (ok: boolean) => {
   if (!ok) throw new Error('benchmark message failed to validate')
@@ -63,6 +66,12 @@ report('protocol', 'Freebird protocol, one core', [
     buildPostAdd(
       { text },
       { network, signer: nodeSigners[i % AUTHORS] as (typeof nodeSigners)[number], timestamp },
+    )
+  }),
+  measure('build+sign (libsodium)', (i) => {
+    buildPostAdd(
+      { text },
+      { network, signer: sodiumSigners[i % AUTHORS] as (typeof sodiumSigners)[number], timestamp },
     )
   }),
   measure('decode only (no signature)', (i) => {
@@ -86,13 +95,25 @@ report('protocol', 'Freebird protocol, one core', [
     }),
     target: 12_000,
   },
+  {
+    ...measure('decode+validate (libsodium)', (i) => {
+      check(
+        validateMessage(bytes[i % bytes.length] as Uint8Array, {
+          network,
+          now,
+          verify: sodiumVerify,
+        }).ok,
+      )
+    }),
+    target: 12_000,
+  },
   measure('decode+validate (node:crypto, new key each msg)', (i) => {
     // A fresh verifier per message: no cached KeyObject, the worst case.
     check(
       validateMessage(bytes[i % bytes.length] as Uint8Array, {
         network,
         now,
-        verify: createNodeVerifier(),
+        verify: createNodeVerifier({ backend: 'openssl' }),
       }).ok,
     )
   }),
