@@ -1,5 +1,14 @@
-import { LedgerError, MAX_CERTIFICATE_BATCH, MAX_CERTIFICATE_BATCH_BYTES } from '@freebird/protocol'
-import { decodeCertificateBatch, encodeCertificateBatch } from '@freebird/protocol/ledger'
+import {
+  LedgerError,
+  MAX_CERTIFICATE_BATCH,
+  MAX_CERTIFICATE_BATCH_BYTES,
+  toHex,
+} from '@freebird/protocol'
+import {
+  type Certificate,
+  decodeCertificateBatch,
+  encodeCertificateBatch,
+} from '@freebird/protocol/ledger'
 import type { GossipsubMessage } from '@libp2p/gossipsub'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { Logger } from '../logger.ts'
@@ -13,7 +22,7 @@ export interface CertificateGossipDeps {
   ledger: { submit(bytes: Uint8Array, source: 'gossip'): Promise<IngestResult> }
   metrics: Metrics
   log: Logger
-  /** How long a certificate waits for others to share its gossip message. Default 10 ms. */
+  /** How long a certificate waits for others to share its gossip message: this to twice this (random). Default 10 ms. */
   windowMs?: number
 }
 
@@ -22,17 +31,21 @@ const cost = (certificate: Uint8Array) => certificate.length + 5
 
 /**
  * Certificate gossip in batches (PROTOCOL.md §14.13). Certificates this node
- * applied from clients wait up to `windowMs` and go out together in one
- * gossip message; on a busy validator that is one message for dozens of
+ * applied from clients wait a short window and go out together in one gossip
+ * message; on a busy validator that is one message for dozens of
  * certificates, where one each cost every peer a frame to decrypt, parse and
- * dedup. A received batch is applied certificate by certificate; its verdict:
- * Reject if it is malformed or any certificate in it is invalid, Accept
- * (forward) if any was new here, Ignore otherwise.
+ * dedup. A certificate that arrives in a peer's batch meanwhile leaves the
+ * queue: the peer's message carries it (a client pushes to every validator,
+ * so all of them hold it at once; the window is random so that one goes first).
+ * A received batch is applied certificate by certificate; its verdict: Reject
+ * if it is malformed or any certificate in it is invalid, Accept (forward) if
+ * any was new here, Ignore otherwise.
  */
 export class CertificateGossip {
   readonly #d: CertificateGossipDeps
   readonly #windowMs: number
-  #queue: Uint8Array[] = []
+  /** Order id (hex) -> certificate bytes, in arrival order. */
+  #queue = new Map<string, Uint8Array>()
   /** The batch's encoded size so far: its list head (at most 3 bytes) and the items. */
   #queuedBytes = 3
   #timer: NodeJS.Timeout | undefined
@@ -51,29 +64,38 @@ export class CertificateGossip {
   stop(): void {
     clearTimeout(this.#timer)
     this.#timer = undefined
-    this.#queue = []
+    this.#queue.clear()
     this.#d.pubsub.removeEventListener('gossipsub:message', this.#onMessage)
     this.#d.pubsub.unsubscribe(this.#d.topic)
   }
 
   /** Queues a certificate this node applied from a client (gossip's own input is forwarded by gossipsub). */
-  publish(certificate: { bytes: Uint8Array }): void {
+  publish(certificate: Certificate): void {
     const bytes = certificate.bytes
     if (
-      this.#queue.length >= MAX_CERTIFICATE_BATCH ||
+      this.#queue.size >= MAX_CERTIFICATE_BATCH ||
       this.#queuedBytes + cost(bytes) > MAX_CERTIFICATE_BATCH_BYTES
     )
       this.#flush()
-    this.#queue.push(bytes)
+    this.#queue.set(toHex(certificate.order.id), bytes)
     this.#queuedBytes += cost(bytes)
-    this.#timer ??= setTimeout(() => this.#flush(), this.#windowMs)
+    this.#timer ??= setTimeout(() => this.#flush(), this.#windowMs * (1 + Math.random()))
+  }
+
+  /** A peer's batch carried it: it need not go out from here too. */
+  #published(id: Uint8Array): void {
+    const key = toHex(id)
+    const bytes = this.#queue.get(key)
+    if (!bytes) return
+    this.#queue.delete(key)
+    this.#queuedBytes -= cost(bytes)
   }
 
   #flush(): void {
     clearTimeout(this.#timer)
     this.#timer = undefined
-    const batch = this.#queue
-    this.#queue = []
+    const batch = [...this.#queue.values()]
+    this.#queue.clear()
     this.#queuedBytes = 3
     // With nobody on the topic there is no one to tell (sync catches peers up
     // later), and publishing would only fill gossipsub's caches.
@@ -113,6 +135,7 @@ export class CertificateGossip {
     }
     // Each certificate stands on its own: the valid ones apply even beside an invalid one.
     const results = await Promise.all(certificates.map((c) => this.#d.ledger.submit(c, 'gossip')))
+    for (const r of results) if (r.status === 'duplicate') this.#published(r.id)
     if (results.some(blamesSender)) return TopicValidatorResult.Reject
     return results.some((r) => r.status === 'stored')
       ? TopicValidatorResult.Accept
