@@ -244,8 +244,12 @@ export function decodeCbor(bytes: Uint8Array): unknown {
 // ------------------------------------------------------------------ encode
 
 class Encoder {
-  buf = new Uint8Array(256)
+  buf: Uint8Array
   pos = 0
+
+  constructor(buf: Uint8Array) {
+    this.buf = buf
+  }
 
   #reserve(n: number): void {
     if (this.pos + n <= this.buf.length) return
@@ -406,7 +410,26 @@ function isAscii(s: string): boolean {
  * (keys sorted, `undefined` fields left out). Throws TypeError for anything else.
  */
 export function encodeCbor(value: unknown): Uint8Array {
-  const encoder = new Encoder()
+  // One scratch buffer for the encodings (only the result is a new allocation);
+  // a getter that encodes while an encoding runs gets a buffer of its own.
+  if (scratchBusy) return encodeWith(new Encoder(new Uint8Array(256)), value)
+  scratchBusy = true
+  try {
+    const encoder = new Encoder(scratch)
+    const bytes = encodeWith(encoder, value)
+    // Keep a grown buffer for next time, up to a bound (a huge one-off is let go).
+    if (encoder.buf.length <= MAX_SCRATCH) scratch = encoder.buf
+    return bytes
+  } finally {
+    scratchBusy = false
+  }
+}
+
+function encodeWith(encoder: Encoder, value: unknown): Uint8Array {
   encoder.item(value)
   return encoder.buf.slice(0, encoder.pos)
 }
+
+const MAX_SCRATCH = 1 << 20
+let scratch: Uint8Array = new Uint8Array(4096)
+let scratchBusy = false

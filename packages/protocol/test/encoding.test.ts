@@ -283,3 +283,20 @@ describe('canonical CBOR', () => {
     })
   })
 })
+
+describe('the encoder’s shared buffer', () => {
+  it('gives the same bytes when an encoding runs inside another (a getter) and after a throw', () => {
+    const inner = { a: 1, b: 'x'.repeat(5000) }
+    const expectedInner = referenceEncode(inner)
+    const outer = {
+      get z() {
+        return encodeCanonical(inner)
+      },
+      y: new Uint8Array(3000).fill(7),
+    }
+    const bytes = encodeCanonical(outer)
+    expect(bytes).toEqual(referenceEncode({ z: expectedInner, y: new Uint8Array(3000).fill(7) }))
+    expect(() => encodeCanonical({ bad: () => 1 })).toThrow()
+    expect(encodeCanonical(inner)).toEqual(expectedInner)
+  })
+})

@@ -37,6 +37,7 @@ import {
   ledgerGenesisFields,
   ledgerParams,
   ORDER_ID_TAG,
+  parseCertificate,
   quorumOf,
   signBalance,
   signVote,
@@ -44,6 +45,7 @@ import {
   transferFromJson,
   transferToJson,
   VOTE_TAG,
+  verifyCertificate,
   voteDigest,
 } from '../src/ledger/index.ts'
 import ledger from '../vectors/ledger.json' with { type: 'json' }
@@ -284,6 +286,33 @@ describe('certificate vectors', () => {
       ).toBe(v.code)
     })
   }
+
+  it('parseCertificate + verifyCertificate refuse exactly what decodeCertificate does, signatures last', () => {
+    const signatureCodes = ['ledger.signature', 'ledger.vote_signature']
+    for (const v of ledger.invalidCertificates) {
+      const p = paramsOf(v.committee)
+      const bytes = fromHex(v.certificate)
+      if (signatureCodes.includes(v.code)) {
+        const parsed = parseCertificate(bytes, p)
+        expect(
+          ledgerCode(() => verifyCertificate(parsed, verifySignature)),
+          v.name,
+        ).toBe(v.code)
+      } else
+        expect(
+          ledgerCode(() => parseCertificate(bytes, p)),
+          v.name,
+        ).toBe(v.code)
+    }
+    for (const v of ledger.certificates) {
+      const parsed = parseCertificate(fromHex(v.output.certificate), paramsOf(v.committee))
+      expect(() => verifyCertificate(parsed)).not.toThrow()
+      expect(toHex(parsed.order.bytes)).toBe(v.order)
+    }
+    expect(
+      ledger.invalidCertificates.filter((v) => signatureCodes.includes(v.code)).length,
+    ).toBeGreaterThanOrEqual(2)
+  })
 
   it('invalid vectors cover every reject code', () => {
     const covered = new Set([

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events'
 import {
   concatBytes as concat,
   decodeCanonical,
+  equalBytes,
   fromHex,
   LedgerError,
   MAX_TRANSFER_AMOUNT,
@@ -14,14 +15,15 @@ import {
   type BalanceAttestation,
   type Certificate,
   computeOrderId,
-  decodeCertificate,
   decodeTransferOrder,
   encodeVote,
   type LedgerParams,
   LedgerState,
+  parseCertificate,
   signBalance,
   signVote,
   type TransferOrder,
+  verifyCertificate,
   voteDigest,
 } from '@freebird/protocol/ledger'
 import type { Logger } from '../logger.ts'
@@ -137,11 +139,11 @@ export class Ledger implements SyncSet, SyncSink {
     const tips: [string, bigint][] = []
     for await (const [k, v] of s.tips.iterator()) tips.push([toHex(k), decodeAmount(v)])
     this.state.restore(accounts, slots, tips)
-    const trusted: Verifier = () => true
     for await (const k of s.pending.keys()) {
       const id = this.state.slot(k.subarray(0, 32), readSeq(k))
       const bytes = id && (await s.certificates.get(id))
-      if (bytes) this.state.restorePending(decodeCertificate(bytes, this.params, trusted))
+      // Verified when it was applied: only its fields are needed back.
+      if (bytes) this.state.restorePending(parseCertificate(bytes, this.params))
     }
     // Locks at seqs already certified here are settled: only the open ones are kept in memory.
     if (this.#lockDb)
@@ -174,11 +176,15 @@ export class Ledger implements SyncSet, SyncSink {
   }
 
   async #submit(bytes: Uint8Array, source: LedgerSource): Promise<IngestResult> {
-    const known = this.#knownOrder(bytes)
-    if (known) return { status: 'duplicate', id: known }
     let certificate: Certificate
     try {
-      certificate = decodeCertificate(bytes, this.params, this.#memo.verify)
+      certificate = parseCertificate(bytes, this.params)
+      // Held already: a duplicate, before any signature is checked.
+      const { from, seq } = certificate.order.data
+      const held = this.state.slot(from, seq)
+      if (held && equalBytes(held, certificate.order.id))
+        return { status: 'duplicate', id: certificate.order.id }
+      verifyCertificate(certificate, this.#memo.verify)
     } catch (error) {
       if (!(error instanceof LedgerError)) throw error
       return refusal(error)
@@ -229,23 +235,6 @@ export class Ledger implements SyncSet, SyncSink {
     return { status: 'stored', id }
   }
 
-  /** The order id when the certificate's order already holds its slot here (no signature checked). */
-  #knownOrder(bytes: Uint8Array): Uint8Array | undefined {
-    try {
-      const outer = decodeCanonical(bytes, 'certificate') as { order?: unknown }
-      const signed = decodeCanonical(outer.order as Uint8Array, 'order') as { order?: unknown }
-      const dataBytes = signed.order as Uint8Array
-      const data = decodeCanonical(dataBytes, 'order') as { from?: unknown; seq?: unknown }
-      if (!(data.from instanceof Uint8Array) || typeof data.seq !== 'number') return undefined
-      const held = this.state.slot(data.from, data.seq)
-      if (!held) return undefined
-      const id = computeOrderId(dataBytes)
-      return toHex(held) === toHex(id) ? id : undefined
-    } catch {
-      return undefined
-    }
-  }
-
   // ----------------------------------------------------------------- votes
 
   /**
@@ -284,6 +273,8 @@ export class Ledger implements SyncSet, SyncSink {
     }
     const refusal = this.state.checkOrder(order)
     if (refusal) throw refusal
+    // The certificate brings the order back: its signature is known good then.
+    this.#memo.remember(from, order.id, order.signature)
     const id = lockId(from, seq)
     this.#locks.set(id, order.id)
     // fsync'd (with the locks asked for meanwhile): it survives a power loss, not only a crash.

@@ -1,15 +1,23 @@
-import type { Verifier } from '@freebird/protocol'
+import { equalBytes, type Verifier } from '@freebird/protocol'
+
+interface Known {
+  publicKey: Uint8Array
+  message: Uint8Array
+}
 
 /**
- * A verifier that remembers signatures it has seen verify, and signatures this
- * node made itself: a validator checks an order's signature when it votes and
- * then sees the same order, and its own vote, again in the certificate. Each
- * entry is the exact (key, message, signature) bytes, so a hit is the same
- * check answered before. Bounded: the oldest entries go first.
+ * A verifier that knows signatures checked before: a validator checks an
+ * order's signature when it votes and then sees the same order, and its own
+ * vote, again in the certificate. Only those are remembered (`remember`);
+ * other signatures are checked and not kept, since they do not come back (a
+ * certificate held already is a duplicate before any check). A hit is the
+ * exact (key, message, signature) bytes seen before. Bounded: the oldest
+ * entries go first.
  */
 export class MemoVerifier {
   readonly #verify: Verifier
-  readonly #known = new Set<string>()
+  /** Signature (latin1) -> the key and message it was checked for. */
+  readonly #known = new Map<string, Known>()
   readonly #max: number
 
   constructor(verify: Verifier, max = 65_536) {
@@ -18,18 +26,20 @@ export class MemoVerifier {
   }
 
   readonly verify: Verifier = (publicKey, message, signature) => {
-    const key = entry(publicKey, message, signature)
-    if (this.#known.has(key)) return true
-    const ok = this.#verify(publicKey, message, signature)
-    if (ok) this.remember(publicKey, message, signature)
-    return ok
+    const known = this.#known.get(latin1(signature))
+    if (known && equalBytes(known.publicKey, publicKey) && equalBytes(known.message, message))
+      return true
+    return this.#verify(publicKey, message, signature)
   }
 
-  /** Records a signature known to be valid (one this node made). */
+  /** Records a signature known to be valid (checked here, or made by this node). */
   remember(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): void {
-    this.#known.add(entry(publicKey, message, signature))
+    this.#known.set(latin1(signature), {
+      publicKey: Uint8Array.from(publicKey),
+      message: Uint8Array.from(message),
+    })
     if (this.#known.size > this.#max) {
-      const oldest = this.#known.values().next().value
+      const oldest = this.#known.keys().next().value
       if (oldest !== undefined) this.#known.delete(oldest)
     }
   }
@@ -37,4 +47,3 @@ export class MemoVerifier {
 
 const latin1 = (b: Uint8Array) =>
   Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1')
-const entry = (k: Uint8Array, m: Uint8Array, s: Uint8Array) => latin1(k) + latin1(m) + latin1(s)

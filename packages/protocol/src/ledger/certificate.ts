@@ -6,7 +6,7 @@ import type { Signer } from '../keys.ts'
 import { ID_BYTES, MAX_CERTIFICATE_BYTES, PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from '../limits.ts'
 import { type Verifier, verifySignature } from '../signature.ts'
 import type { LedgerParams } from './committee.ts'
-import { decodeTransferOrder } from './order.ts'
+import { parseTransferOrder, verifyTransferOrder } from './order.ts'
 import type { Certificate, TransferOrder, Vote } from './types.ts'
 import { bytesOf, decodeLedger, fields } from './wire.ts'
 
@@ -45,11 +45,21 @@ export function checkVote(
   params: LedgerParams,
   verify: Verifier = verifySignature,
 ): void {
+  checkVoteDigest(vote, orderId, voteDigest(orderId), params, verify)
+}
+
+function checkVoteDigest(
+  vote: Vote,
+  orderId: Uint8Array,
+  digest: Uint8Array,
+  params: LedgerParams,
+  verify: Verifier,
+): void {
   if (compareBytes(vote.order, orderId) !== 0)
     throw new LedgerError('ledger.vote_signature', 'the vote is for another order')
   if (!params.committee.some((v) => compareBytes(v.key, vote.validator) === 0))
     throw new LedgerError('ledger.unknown_validator', 'the voter is not in the committee')
-  if (!verify(vote.validator, voteDigest(orderId), vote.signature))
+  if (!verify(vote.validator, digest, vote.signature))
     throw new LedgerError('ledger.vote_signature', 'a vote signature does not verify')
 }
 
@@ -67,8 +77,9 @@ export function buildCertificate(
   verify: Verifier = verifySignature,
 ): Certificate {
   const byValidator = new Map<string, Vote>()
+  const digest = voteDigest(order.id)
   for (const vote of votes) {
-    checkVote(vote, order.id, params, verify)
+    checkVoteDigest(vote, order.id, digest, params, verify)
     byValidator.set(toHex(vote.validator), vote)
   }
   const chosen = [...byValidator.values()]
@@ -99,6 +110,16 @@ export function decodeCertificate(
   params: LedgerParams,
   verify: Verifier = verifySignature,
 ): Certificate {
+  const certificate = parseCertificate(bytes, params)
+  verifyCertificate(certificate, verify)
+  return certificate
+}
+
+/**
+ * decodeCertificate without the signature checks (verifyCertificate does
+ * them): what a node needs to tell a certificate it holds already, cheaply.
+ */
+export function parseCertificate(bytes: Uint8Array, params: LedgerParams): Certificate {
   if (bytes.length > MAX_CERTIFICATE_BYTES)
     throw new LedgerError(
       'ledger.too_large',
@@ -125,14 +146,22 @@ export function decodeCertificate(
     if (!params.committee.some((m) => compareBytes(m.key, vote.validator) === 0))
       throw new LedgerError('ledger.unknown_validator', 'a voter is not in the committee')
   checkQuorum(votes, params)
-  const order = decodeTransferOrder(bytesOf(v.order, undefined, 'order'), params.network, verify)
+  const order = parseTransferOrder(bytesOf(v.order, undefined, 'order'), params.network)
   if (order.data.kind === 'reward' && !isIssuer(order.data.from, params))
     throw new LedgerError('ledger.not_issuer', 'only the issuer mints rewards')
-  const digest = voteDigest(order.id)
-  for (const vote of votes)
+  return { order, votes, bytes }
+}
+
+/** Throws unless the order's and every vote's signature verifies (the rest parseCertificate checked). */
+export function verifyCertificate(
+  certificate: Certificate,
+  verify: Verifier = verifySignature,
+): void {
+  verifyTransferOrder(certificate.order, verify)
+  const digest = voteDigest(certificate.order.id)
+  for (const vote of certificate.votes)
     if (!verify(vote.validator, digest, vote.signature))
       throw new LedgerError('ledger.vote_signature', 'a vote signature does not verify')
-  return { order, votes, bytes }
 }
 
 export const isIssuer = (account: Uint8Array, params: LedgerParams): boolean =>

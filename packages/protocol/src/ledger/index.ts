@@ -18,8 +18,10 @@ export {
   decodeVote,
   encodeVote,
   isIssuer,
+  parseCertificate,
   signVote,
   VOTE_TAG,
+  verifyCertificate,
   voteDigest,
 } from './certificate.ts'
 export { decodeCertificateBatch, encodeCertificateBatch } from './certificate-batch.ts'
@@ -41,7 +43,9 @@ export {
   decodeTransferOrder,
   encodeOrderData,
   ORDER_ID_TAG,
+  parseTransferOrder,
   type TransferOrderInput,
+  verifyTransferOrder,
 } from './order.ts'
 export type {
   BalanceAttestation,

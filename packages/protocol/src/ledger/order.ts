@@ -96,6 +96,13 @@ export function decodeTransferOrder(
   network?: Uint8Array,
   verify: Verifier = verifySignature,
 ): TransferOrder {
+  const order = parseTransferOrder(bytes, network)
+  verifyTransferOrder(order, verify)
+  return order
+}
+
+/** decodeTransferOrder without the signature check (verifyTransferOrder does it). */
+export function parseTransferOrder(bytes: Uint8Array, network?: Uint8Array): TransferOrder {
   if (bytes.length > MAX_ORDER_BYTES)
     throw new LedgerError(
       'ledger.too_large',
@@ -105,10 +112,16 @@ export function decodeTransferOrder(
   const dataBytes = bytesOf(v.order, undefined, 'order')
   const signature = bytesOf(v.signature, SIGNATURE_BYTES, 'signature')
   const data = decodeOrderData(dataBytes, network)
-  const id = computeOrderId(dataBytes)
-  if (!verify(data.from, id, signature))
+  return { id: computeOrderId(dataBytes), data, dataBytes, signature, bytes }
+}
+
+/** Throws `ledger.signature` unless the sender signed the order id. */
+export function verifyTransferOrder(
+  order: TransferOrder,
+  verify: Verifier = verifySignature,
+): void {
+  if (!verify(order.data.from, order.id, order.signature))
     throw new LedgerError('ledger.signature', 'the order signature does not verify for its sender')
-  return { id, data, dataBytes, signature, bytes }
 }
 
 /** What a sender fills in; version and network come from the options, timestamp defaults to now. */
@@ -128,12 +141,12 @@ export function buildTransferOrder(
     version: PROTOCOL_VERSION,
     network: options.network,
     from: Uint8Array.from(options.signer.publicKey),
-    to: input.to,
+    to: Uint8Array.from(input.to),
     amount: input.amount,
     seq: input.seq,
     kind: input.kind,
     timestamp: input.timestamp ?? Date.now(),
-    ...(input.ref ? { ref: input.ref } : {}),
+    ...(input.ref ? { ref: Uint8Array.from(input.ref) } : {}),
     ...(input.memo !== undefined ? { memo: input.memo } : {}),
   }
   checkOrderData(data, options.network)
@@ -146,5 +159,5 @@ export function buildTransferOrder(
       'ledger.too_large',
       `order is ${bytes.length} bytes; the limit is ${MAX_ORDER_BYTES}`,
     )
-  return { id, data: decodeOrderData(dataBytes), dataBytes, signature, bytes }
+  return { id, data, dataBytes, signature, bytes }
 }
