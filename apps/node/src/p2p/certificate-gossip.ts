@@ -1,9 +1,5 @@
-import {
-  LedgerError,
-  MAX_CERTIFICATE_BATCH,
-  MAX_CERTIFICATE_BATCH_BYTES,
-  toHex,
-} from '@freebird/protocol'
+import { createHash } from 'node:crypto'
+import { LedgerError, MAX_CERTIFICATE_BATCH, MAX_CERTIFICATE_BATCH_BYTES } from '@freebird/protocol'
 import {
   type Certificate,
   decodeCertificateBatch,
@@ -16,6 +12,8 @@ import type { Metrics } from '../metrics.ts'
 import { blamesSender, type IngestResult } from '../pipeline/ingest.ts'
 import type { FreebirdPubsub } from './gossip.ts'
 
+const DUPLICATE = { outcome: 'duplicate', code: 'duplicate', source: 'gossip' } as const
+
 export interface CertificateGossipDeps {
   pubsub: FreebirdPubsub
   topic: string
@@ -25,6 +23,12 @@ export interface CertificateGossipDeps {
   /** How long a certificate waits for others to share its gossip message: this to twice this (random). Default 10 ms. */
   windowMs?: number
 }
+
+/** A certificate's bytes, hashed: how gossip tells the copies it has seen (SHA-256, base64). */
+const digestOf = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('base64')
+
+/** How many certificate digests are remembered (the oldest go first). */
+const MAX_KNOWN = 65_536
 
 /** Room a certificate takes in a batch: its bytes and its CBOR head (at most 5 bytes). */
 const cost = (certificate: Uint8Array) => certificate.length + 5
@@ -37,15 +41,18 @@ const cost = (certificate: Uint8Array) => certificate.length + 5
  * dedup. A certificate that arrives in a peer's batch meanwhile leaves the
  * queue: the peer's message carries it (a client pushes to every validator,
  * so all of them hold it at once; the window is random so that one goes first).
- * A received batch is applied certificate by certificate; its verdict: Reject
- * if it is malformed or any certificate in it is invalid, Accept (forward) if
- * any was new here, Ignore otherwise.
+ * A received batch is applied certificate by certificate (exact copies of
+ * certificates held here are told by a hash of their bytes, unparsed); its
+ * verdict: Reject if it is malformed or any certificate in it is invalid,
+ * Accept (forward) if any was new here, Ignore otherwise.
  */
 export class CertificateGossip {
   readonly #d: CertificateGossipDeps
   readonly #windowMs: number
-  /** Order id (hex) -> certificate bytes, in arrival order. */
+  /** Digest -> certificate bytes, in arrival order. */
   #queue = new Map<string, Uint8Array>()
+  /** Digests of certificates held here (applied, or seen in a batch): a copy is a duplicate unparsed. */
+  readonly #known = new Set<string>()
   /** The batch's encoded size so far: its list head (at most 3 bytes) and the items. */
   #queuedBytes = 3
   #timer: NodeJS.Timeout | undefined
@@ -77,18 +84,25 @@ export class CertificateGossip {
       this.#queuedBytes + cost(bytes) > MAX_CERTIFICATE_BATCH_BYTES
     )
       this.#flush()
-    this.#queue.set(toHex(certificate.order.id), bytes)
+    const digest = digestOf(bytes)
+    this.#remember(digest)
+    this.#queue.set(digest, bytes)
     this.#queuedBytes += cost(bytes)
     this.#timer ??= setTimeout(() => this.#flush(), this.#windowMs * (1 + Math.random()))
   }
 
   /** A peer's batch carried it: it need not go out from here too. */
-  #published(id: Uint8Array): void {
-    const key = toHex(id)
-    const bytes = this.#queue.get(key)
+  #published(digest: string): void {
+    const bytes = this.#queue.get(digest)
     if (!bytes) return
-    this.#queue.delete(key)
+    this.#queue.delete(digest)
     this.#queuedBytes -= cost(bytes)
+  }
+
+  #remember(digest: string): void {
+    this.#known.add(digest)
+    if (this.#known.size > MAX_KNOWN)
+      this.#known.delete(this.#known.values().next().value as string)
   }
 
   #flush(): void {
@@ -134,9 +148,23 @@ export class CertificateGossip {
       return TopicValidatorResult.Reject
     }
     // Each certificate stands on its own: the valid ones apply even beside an invalid one.
-    const results = await Promise.all(certificates.map((c) => this.#d.ledger.submit(c, 'gossip')))
-    for (const r of results) if (r.status === 'duplicate') this.#published(r.id)
-    if (results.some(blamesSender)) return TopicValidatorResult.Reject
+    const results = await Promise.all(
+      certificates.map((c) => {
+        const digest = digestOf(c)
+        this.#published(digest)
+        // These exact bytes were applied or seen here: a duplicate, unparsed.
+        if (this.#known.has(digest)) {
+          this.#d.metrics.certificatesRefused.inc(DUPLICATE)
+          return { status: 'duplicate' } as const
+        }
+        return this.#d.ledger.submit(c, 'gossip').then((r) => {
+          if (r.status === 'stored' || r.status === 'duplicate') this.#remember(digest)
+          return r
+        })
+      }),
+    )
+    if (results.some((r) => r.status === 'rejected' && blamesSender(r)))
+      return TopicValidatorResult.Reject
     return results.some((r) => r.status === 'stored')
       ? TopicValidatorResult.Accept
       : TopicValidatorResult.Ignore
