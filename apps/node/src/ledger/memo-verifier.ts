@@ -11,8 +11,10 @@ interface Known {
  * vote, again in the certificate. Only those are remembered (`remember`);
  * other signatures are checked and not kept, since they do not come back (a
  * certificate held already is a duplicate before any check). A hit is the
- * exact (key, message, signature) bytes seen before. Bounded: the oldest
- * entries go first.
+ * exact (key, message, signature) bytes seen before, and is used up: the
+ * certificate comes once, so the memo holds only the votes still open.
+ * Bounded: the oldest entries go first (a certificate later than that is
+ * checked in full, as without the memo).
  */
 export class MemoVerifier {
   readonly #verify: Verifier
@@ -20,15 +22,18 @@ export class MemoVerifier {
   readonly #known = new Map<string, Known>()
   readonly #max: number
 
-  constructor(verify: Verifier, max = 65_536) {
+  constructor(verify: Verifier, max = 16_384) {
     this.#verify = verify
     this.#max = max
   }
 
   readonly verify: Verifier = (publicKey, message, signature) => {
-    const known = this.#known.get(latin1(signature))
-    if (known && equalBytes(known.publicKey, publicKey) && equalBytes(known.message, message))
+    const id = latin1(signature)
+    const known = this.#known.get(id)
+    if (known && equalBytes(known.publicKey, publicKey) && equalBytes(known.message, message)) {
+      this.#known.delete(id)
       return true
+    }
     return this.#verify(publicKey, message, signature)
   }
 
