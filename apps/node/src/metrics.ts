@@ -40,13 +40,13 @@ export function createMetrics() {
     }),
     gossipIn: new Counter({
       name: 'freebird_gossip_received_total',
-      help: 'Gossip messages received, by verdict (accept, ignore, reject)',
+      help: 'Gossip messages received (a certificate batch counts once), by verdict (accept, ignore, reject)',
       labelNames: ['verdict'] as const,
       registers,
     }),
     gossipOut: new Counter({
       name: 'freebird_gossip_published_total',
-      help: 'Messages this node published to gossip',
+      help: 'Gossip messages this node published (a certificate batch counts once)',
       registers,
     }),
     peers: new Gauge({ name: 'freebird_peers', help: 'Connected libp2p peers', registers }),

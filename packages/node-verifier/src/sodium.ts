@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module'
 import {
   isWeakPublicKey,
-  keyPairFromSecretKey,
+  ParseError,
   PUBLIC_KEY_BYTES,
+  SECRET_KEY_BYTES,
   SIGNATURE_BYTES,
   type Signer,
   type Verifier,
@@ -67,11 +68,15 @@ export function sodiumVerifier(sodium: Sodium, cacheSize: number): Verifier {
 
 /** A Signer on libsodium: the same signatures as the reference (Ed25519 is deterministic). */
 export function sodiumSigner(sodium: Sodium, secretKey: Uint8Array): Signer {
-  const { publicKey } = keyPairFromSecretKey(secretKey)
-  const pk = new Uint8Array(32)
+  if (secretKey.length !== SECRET_KEY_BYTES)
+    throw new ParseError(
+      'invalid.secret_key',
+      `secret key must be ${SECRET_KEY_BYTES} bytes, got ${secretKey.length}`,
+    )
+  const publicKey = new Uint8Array(PUBLIC_KEY_BYTES)
   // libsodium's secret key is seed || public key.
   const sk = new Uint8Array(64)
-  sodium.crypto_sign_seed_keypair(pk, sk, secretKey)
+  sodium.crypto_sign_seed_keypair(publicKey, sk, secretKey)
   return {
     publicKey,
     sign: (message) => {

@@ -263,7 +263,6 @@ write('messages.json', {
 })
 
 // ---------------------------------------------------------------- invalid
-/** Signs any data value (even one the builders refuse) and wraps it in a canonical envelope. */
 /**
  * encodeCanonical for what the subset has; what it refuses (negative
  * integers, booleans, null, floats: for invalid vectors) is written in plain
@@ -272,7 +271,9 @@ write('messages.json', {
 function encodeCrafted(value: unknown): Uint8Array {
   try {
     return encodeCanonical(value)
-  } catch {
+  } catch (error) {
+    // The encoder refuses values outside the subset with a TypeError; anything else is a bug here.
+    if (!(error instanceof TypeError)) throw error
     return encodeLoose(value)
   }
 }
@@ -296,6 +297,7 @@ function encodeLoose(value: unknown): Uint8Array {
     .sort(([a], [b]) => (toHex(a) < toHex(b) ? -1 : 1))
   return concatBytes(head(5, entries.length), ...entries.flat())
 }
+/** Signs any data value (even one the builders refuse) and wraps it in a canonical envelope. */
 const signData = (dataBytes: Uint8Array, secretKey = alice.secretKey) => {
   const signer = createSigner(secretKey)
   return encodeEnvelope({
@@ -1049,6 +1051,18 @@ const BAD_ORDER_INPUTS: [string, KeyPair, TransferOrderInput, string][] = [
     'ledger.kind',
   ],
   ['tip without ref', alice, { to: bob.publicKey, amount: 1n, seq: 0, kind: 'tip' }, 'ledger.ref'],
+  [
+    'to of 31 bytes',
+    alice,
+    { to: bob.publicKey.subarray(0, 31), amount: 1n, seq: 0, kind: 'payment' },
+    'ledger.encoding',
+  ],
+  [
+    'ref of 31 bytes',
+    alice,
+    { to: bob.publicKey, amount: 1n, seq: 0, kind: 'tip', ref: new Uint8Array(31).fill(9) },
+    'ledger.ref',
+  ],
   [
     'empty memo (omit it instead)',
     alice,

@@ -287,15 +287,15 @@ describe('certificate vectors', () => {
     })
   }
 
-  it('parseCertificate + verifyCertificate refuse exactly what decodeCertificate does, signatures last', () => {
-    const signatureCodes = ['ledger.signature', 'ledger.vote_signature']
+  it('parseCertificate + verifyCertificate refuse exactly what decodeCertificate does, signatures and issuer last', () => {
+    const signatureCodes = ['ledger.signature', 'ledger.not_issuer', 'ledger.vote_signature']
     for (const v of ledger.invalidCertificates) {
       const p = paramsOf(v.committee)
       const bytes = fromHex(v.certificate)
       if (signatureCodes.includes(v.code)) {
         const parsed = parseCertificate(bytes, p)
         expect(
-          ledgerCode(() => verifyCertificate(parsed, verifySignature)),
+          ledgerCode(() => verifyCertificate(parsed, p, verifySignature)),
           v.name,
         ).toBe(v.code)
       } else
@@ -306,7 +306,7 @@ describe('certificate vectors', () => {
     }
     for (const v of ledger.certificates) {
       const parsed = parseCertificate(fromHex(v.output.certificate), paramsOf(v.committee))
-      expect(() => verifyCertificate(parsed)).not.toThrow()
+      expect(() => verifyCertificate(parsed, paramsOf(v.committee))).not.toThrow()
       expect(toHex(parsed.order.bytes)).toBe(v.order)
     }
     expect(

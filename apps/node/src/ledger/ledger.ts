@@ -184,7 +184,7 @@ export class Ledger implements SyncSet, SyncSink {
       const held = this.state.slot(from, seq)
       if (held && equalBytes(held, certificate.order.id))
         return { status: 'duplicate', id: certificate.order.id }
-      verifyCertificate(certificate, this.#memo.verify)
+      verifyCertificate(certificate, this.params, this.#memo.verify)
     } catch (error) {
       if (!(error instanceof LedgerError)) throw error
       return refusal(error)
@@ -256,7 +256,8 @@ export class Ledger implements SyncSet, SyncSink {
   async #vote(orderBytes: Uint8Array): Promise<Uint8Array> {
     const validator = this.#o.validator
     if (!validator) throw new LedgerError('ledger.not_validator', 'this node is not a validator')
-    const order = decodeTransferOrder(orderBytes, this.params.network, this.#memo.verify)
+    // Not through the memo: a retry would use up the entry its certificate needs.
+    const order = decodeTransferOrder(orderBytes, this.params.network, this.#o.verify)
     const { from, seq } = order.data
     const same = (id: Uint8Array | undefined) => id && toHex(id) === toHex(order.id)
     const certified = this.state.slot(from, seq)
@@ -282,6 +283,11 @@ export class Ledger implements SyncSet, SyncSink {
     this.#lockWrites.set(id, written)
     try {
       await written
+    } catch (error) {
+      // Not on disk, so no vote went out: the slot is open again, and a retry
+      // writes its lock anew (it must not find this lock and sign on it).
+      this.#locks.delete(id)
+      throw error
     } finally {
       this.#lockWrites.delete(id)
     }

@@ -12,9 +12,10 @@ interface Known {
  * other signatures are checked and not kept, since they do not come back (a
  * certificate held already is a duplicate before any check). A hit is the
  * exact (key, message, signature) bytes seen before, and is used up: the
- * certificate comes once, so the memo holds only the votes still open.
- * Bounded: the oldest entries go first (a certificate later than that is
- * checked in full, as without the memo).
+ * certificate comes once, so the memo holds mostly votes still open (an
+ * entry never used, e.g. a vote left out of its certificate, waits for the
+ * bound). Bounded: the oldest entries go first (a certificate later than
+ * that is checked in full, as without the memo).
  */
 export class MemoVerifier {
   readonly #verify: Verifier

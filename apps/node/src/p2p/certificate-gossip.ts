@@ -24,6 +24,11 @@ export interface CertificateGossipDeps {
   windowMs?: number
 }
 
+const BATCH_TAG = Buffer.from('freebird/certificate-batch/v1')
+/** A certificate batch's gossip id: a hash of its exact bytes (the ledger dedups by order id). */
+export const certificateGossipId = (data: Uint8Array): Uint8Array =>
+  new Uint8Array(createHash('sha256').update(BATCH_TAG).update(data).digest())
+
 /** A certificate's bytes, hashed: how gossip tells the copies it has seen (SHA-256, base64). */
 const digestOf = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('base64')
 
@@ -51,8 +56,9 @@ export class CertificateGossip {
   readonly #windowMs: number
   /** Digest -> certificate bytes, in arrival order. */
   #queue = new Map<string, Uint8Array>()
-  /** Digests of certificates held here (applied, or seen in a batch): a copy is a duplicate unparsed. */
+  /** Digests of certificate bytes applied here or answered as duplicates: a copy is a duplicate, unparsed. */
   readonly #known = new Set<string>()
+  #stopped = false
   /** The batch's encoded size so far: its list head (at most 3 bytes) and the items. */
   #queuedBytes = 3
   #timer: NodeJS.Timeout | undefined
@@ -69,6 +75,7 @@ export class CertificateGossip {
 
   /** Drops what is still queued: peers get it by sync. */
   stop(): void {
+    this.#stopped = true
     clearTimeout(this.#timer)
     this.#timer = undefined
     this.#queue.clear()
@@ -78,6 +85,7 @@ export class CertificateGossip {
 
   /** Queues a certificate this node applied from a client (gossip's own input is forwarded by gossipsub). */
   publish(certificate: Certificate): void {
+    if (this.#stopped) return
     const bytes = certificate.bytes
     if (
       this.#queue.size >= MAX_CERTIFICATE_BATCH ||
@@ -148,11 +156,11 @@ export class CertificateGossip {
       return TopicValidatorResult.Reject
     }
     // Each certificate stands on its own: the valid ones apply even beside an invalid one.
+    const digests = certificates.map(digestOf)
     const results = await Promise.all(
-      certificates.map((c) => {
-        const digest = digestOf(c)
-        this.#published(digest)
-        // These exact bytes were applied or seen here: a duplicate, unparsed.
+      certificates.map((c, i) => {
+        const digest = digests[i] as string
+        // These exact bytes were applied or answered as a duplicate here: a duplicate, unparsed.
         if (this.#known.has(digest)) {
           this.#d.metrics.certificatesRefused.inc(DUPLICATE)
           return { status: 'duplicate' } as const
@@ -165,6 +173,9 @@ export class CertificateGossip {
     )
     if (results.some((r) => r.status === 'rejected' && blamesSender(r)))
       return TopicValidatorResult.Reject
+    // Only a batch that is not refused covers what this node has queued (a
+    // hostile peer cannot empty the queue with copies beside a forgery).
+    for (const digest of digests) this.#published(digest)
     return results.some((r) => r.status === 'stored')
       ? TopicValidatorResult.Accept
       : TopicValidatorResult.Ignore

@@ -13,7 +13,6 @@ import { blamesSender, type IngestResult } from '../pipeline/ingest.ts'
  * rejected, and need an id only for that.
  */
 const TAG = Buffer.from('freebird/message/v1')
-const CERT_TAG = Buffer.from('freebird/certificate-batch/v1')
 export function gossipMessageId(data: Uint8Array): Uint8Array {
   const h = createHash('sha256')
   try {
@@ -24,10 +23,6 @@ export function gossipMessageId(data: Uint8Array): Uint8Array {
   }
   return new Uint8Array(h.digest())
 }
-
-/** A certificate batch's gossip id: a hash of its exact bytes (the ledger dedups by order id). */
-export const certificateGossipId = (data: Uint8Array): Uint8Array =>
-  new Uint8Array(createHash('sha256').update(CERT_TAG).update(data).digest())
 
 /**
  * Accept forwards; Ignore drops quietly (duplicates, not valid yet); Reject
@@ -74,7 +69,7 @@ export class Gossip {
   readonly #d: GossipDeps
   readonly #onMessage = (event: CustomEvent<GossipsubMessage>) => {
     const { msgId, propagationSource, msg } = event.detail
-    // One event for every topic: each Gossip takes its own topic's (messages, or certificates).
+    // One event for every topic: this takes its own topic's (certificates have their own handler).
     if (msg.topic !== this.#d.topic) return
     void this.#d.ingest.submit(msg.data, 'gossip').then(
       (result) => {

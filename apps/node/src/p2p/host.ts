@@ -10,8 +10,9 @@ import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
 import type { Registry } from 'prom-client'
+import { certificateGossipId } from './certificate-gossip.ts'
 import type { FreebirdPubsub } from './gossip.ts'
-import { certificateGossipId, gossipMessageId } from './gossip.ts'
+import { gossipMessageId } from './gossip.ts'
 
 export interface HostOptions {
   privateKey: PrivateKey

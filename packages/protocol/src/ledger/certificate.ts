@@ -111,13 +111,14 @@ export function decodeCertificate(
   verify: Verifier = verifySignature,
 ): Certificate {
   const certificate = parseCertificate(bytes, params)
-  verifyCertificate(certificate, verify)
+  verifyCertificate(certificate, params, verify)
   return certificate
 }
 
 /**
- * decodeCertificate without the signature checks (verifyCertificate does
- * them): what a node needs to tell a certificate it holds already, cheaply.
+ * decodeCertificate without the signature checks and the issuer check
+ * (verifyCertificate does them): what a node needs to tell a certificate it
+ * holds already, cheaply.
  */
 export function parseCertificate(bytes: Uint8Array, params: LedgerParams): Certificate {
   if (bytes.length > MAX_CERTIFICATE_BYTES)
@@ -147,17 +148,23 @@ export function parseCertificate(bytes: Uint8Array, params: LedgerParams): Certi
       throw new LedgerError('ledger.unknown_validator', 'a voter is not in the committee')
   checkQuorum(votes, params)
   const order = parseTransferOrder(bytesOf(v.order, undefined, 'order'), params.network)
-  if (order.data.kind === 'reward' && !isIssuer(order.data.from, params))
-    throw new LedgerError('ledger.not_issuer', 'only the issuer mints rewards')
   return { order, votes, bytes }
 }
 
-/** Throws unless the order's and every vote's signature verifies (the rest parseCertificate checked). */
+/**
+ * Throws unless the order's signature verifies, a reward comes from the
+ * issuer, and every vote's signature verifies (in decodeCertificate's order;
+ * the rest parseCertificate checked).
+ */
 export function verifyCertificate(
   certificate: Certificate,
+  params: LedgerParams,
   verify: Verifier = verifySignature,
 ): void {
   verifyTransferOrder(certificate.order, verify)
+  const { data } = certificate.order
+  if (data.kind === 'reward' && !isIssuer(data.from, params))
+    throw new LedgerError('ledger.not_issuer', 'only the issuer mints rewards')
   const digest = voteDigest(certificate.order.id)
   for (const vote of certificate.votes)
     if (!verify(vote.validator, digest, vote.signature))

@@ -63,6 +63,15 @@ export function checkOrderData(d: TransferOrderData, network?: Uint8Array): void
     throw new LedgerError('ledger.timestamp', 'timestamp is before 2025 or past 2^53 - 1')
   if (equalBytes(d.from, d.to))
     throw new LedgerError('ledger.self_transfer', 'from and to are the same account')
+  // Lengths the decoder checks on the way in; here for what a builder is given.
+  if (d.network.length !== NETWORK_ID_BYTES)
+    throw new LedgerError('ledger.encoding', `network must be ${NETWORK_ID_BYTES} bytes`)
+  if (d.from.length !== PUBLIC_KEY_BYTES)
+    throw new LedgerError('ledger.encoding', `from must be ${PUBLIC_KEY_BYTES} bytes`)
+  if (d.to.length !== PUBLIC_KEY_BYTES)
+    throw new LedgerError('ledger.encoding', `to must be ${PUBLIC_KEY_BYTES} bytes`)
+  if (d.ref && d.ref.length !== ID_BYTES)
+    throw new LedgerError('ledger.ref', `ref must be ${ID_BYTES} bytes`)
 }
 
 /** Decodes order data and checks its shape and values (not the signature). */
@@ -139,7 +148,7 @@ export function buildTransferOrder(
 ): TransferOrder {
   const data: TransferOrderData = {
     version: PROTOCOL_VERSION,
-    network: options.network,
+    network: Uint8Array.from(options.network),
     from: Uint8Array.from(options.signer.publicKey),
     to: Uint8Array.from(input.to),
     amount: input.amount,
