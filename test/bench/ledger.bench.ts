@@ -119,12 +119,14 @@ class Batcher {
   ask(request: unknown): Promise<Record<string, unknown>> {
     return new Promise((done, failed) => {
       this.#queue.push({ request, done, failed })
-      if (!this.#busy) void this.#flush()
+      if (this.#busy) return
+      // Start after this turn's I/O callbacks: what they ask for goes in the same request.
+      this.#busy = true
+      setImmediate(() => void this.#flush())
     })
   }
 
   async #flush(): Promise<void> {
-    this.#busy = true
     while (this.#queue.length > 0) {
       const group = this.#queue.splice(0, 1024)
       try {
