@@ -100,8 +100,9 @@ async function post(url: string, body: Uint8Array) {
 }
 
 /**
- * Requests to one node, sent together: everything asked while a batch is on
- * the wire goes in the next POST /v1/ledger/batch (one round trip for many).
+ * Requests to one node, sent together: what is asked in one event-loop turn,
+ * and everything asked while a batch is on the wire, goes in one POST
+ * /v1/ledger/batch (one round trip for many).
  */
 class Batcher {
   readonly #url: string
