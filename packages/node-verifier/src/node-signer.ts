@@ -2,7 +2,7 @@ import { sign } from 'node:crypto'
 import { keyPairFromSecretKey, type Signer } from '@freebird/protocol'
 import { privateKeyObject } from './der.ts'
 import type { Ed25519Backend } from './node-verifier.ts'
-import { loadSodium, sodiumSigner } from './sodium.ts'
+import { loadSodium, requireSodium, sodiumSigner } from './sodium.ts'
 
 /**
  * A native Signer, libsodium where it loads (~13 µs a signature here) else
@@ -13,10 +13,9 @@ export function createNodeSigner(
   secretKey: Uint8Array,
   options: { backend?: Ed25519Backend } = {},
 ): Signer {
+  if (options.backend === 'libsodium') return sodiumSigner(requireSodium(), secretKey)
   const sodium = options.backend === 'openssl' ? null : loadSodium()
   if (sodium) return sodiumSigner(sodium, secretKey)
-  if (options.backend === 'libsodium')
-    throw new Error('libsodium (sodium-native) does not load on this platform')
   const { publicKey } = keyPairFromSecretKey(secretKey)
   const key = privateKeyObject(secretKey)
   return {

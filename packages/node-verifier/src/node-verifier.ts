@@ -7,7 +7,8 @@ import {
   type Verifier,
 } from '@freebird/protocol'
 import { publicKeyObject } from './der.ts'
-import { loadSodium, sodiumVerifier } from './sodium.ts'
+import { keyCache } from './key-cache.ts'
+import { loadSodium, requireSodium, sodiumVerifier } from './sodium.ts'
 
 /** Which native Ed25519 sits in front of the reference rule. */
 export type Ed25519Backend = 'libsodium' | 'openssl'
@@ -21,11 +22,6 @@ export interface NodeVerifierOptions {
 
 /** The backend used when none is asked for: libsodium (faster) where it loads, else OpenSSL. */
 export const ed25519Backend = (): Ed25519Backend => (loadSodium() ? 'libsodium' : 'openssl')
-
-interface CachedKey {
-  /** null: the key is of small order, or OpenSSL will not import it; defer to the reference. */
-  keyObject: KeyObject | null
-}
 
 /**
  * Freebird's signature rule with a native backend in front (libsodium, or
@@ -47,37 +43,24 @@ export function createNodeVerifier(options: NodeVerifierOptions = {}): Verifier 
  * `layeredVerifier`. Throws where sodium-native's addon does not load.
  */
 export function createSodiumVerifier(options: NodeVerifierOptions = {}): Verifier {
-  const sodium = loadSodium()
-  if (!sodium) throw new Error('libsodium (sodium-native) does not load on this platform')
-  return sodiumVerifier(sodium, options.cacheSize ?? 10_000)
+  return sodiumVerifier(requireSodium(), options.cacheSize ?? 10_000)
 }
 
 /**
- * The fast half alone on OpenSSL, behind the small-order guard. Imported keys
- * are cached: importing from DER per message costs ~30%. Its `true` is
- * always right; its `false` may be wrong (ZIP-215 accepts more), so use it
- * only through `createNodeVerifier` or `layeredVerifier`.
+ * The fast half alone on OpenSSL, behind the small-order guard (both cached
+ * per key). Its `true` is always right; its `false` may be wrong (ZIP-215
+ * accepts more), so use it only through `createNodeVerifier` or
+ * `layeredVerifier`.
  */
 export function createOpenSslVerifier(options: NodeVerifierOptions = {}): Verifier {
-  const cacheSize = options.cacheSize ?? 10_000
-  const cache = new Map<string, CachedKey>()
-
-  const lookup = (publicKey: Uint8Array): CachedKey => {
-    const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.length).toString(
-      'base64',
-    )
-    let entry = cache.get(id)
-    if (entry) return entry
-    entry = { keyObject: isWeakPublicKey(publicKey) ? null : publicKeyObject(publicKey) }
-    // Map keeps insertion order: dropping the first key evicts the oldest.
-    if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string)
-    cache.set(id, entry)
-    return entry
-  }
+  // null: the key is of small order, or OpenSSL will not import it; defer to the reference.
+  const keyObjectOf = keyCache(options.cacheSize ?? 10_000, (publicKey): KeyObject | null =>
+    isWeakPublicKey(publicKey) ? null : publicKeyObject(publicKey),
+  )
 
   const fast: Verifier = (publicKey, message, signature) => {
     if (publicKey.length !== PUBLIC_KEY_BYTES || signature.length !== SIGNATURE_BYTES) return false
-    const { keyObject } = lookup(publicKey)
+    const keyObject = keyObjectOf(publicKey)
     if (!keyObject) return false
     try {
       return verify(null, message, keyObject, signature)

@@ -8,6 +8,7 @@ import {
   type Signer,
   type Verifier,
 } from '@freebird/protocol'
+import { keyCache } from './key-cache.ts'
 
 /** The part of sodium-native (libsodium) used here. */
 interface Sodium {
@@ -37,6 +38,13 @@ export function loadSodium(): Sodium | null {
   return loaded
 }
 
+/** libsodium, or an error saying it does not load here (for callers that asked for it). */
+export function requireSodium(): Sodium {
+  const sodium = loadSodium()
+  if (!sodium) throw new Error('libsodium (sodium-native) does not load on this platform')
+  return sodium
+}
+
 /**
  * The fast half on libsodium (~40 µs a verification here, against ~64 µs for
  * OpenSSL): libsodium accepts a subset of what ZIP-215 accepts (canonical S, A
@@ -45,20 +53,7 @@ export function loadSodium(): Sodium | null {
  * before libsodium too, by the protocol's own test (cached per key).
  */
 export function sodiumVerifier(sodium: Sodium, cacheSize: number): Verifier {
-  const weak = new Map<string, boolean>()
-  const isWeak = (publicKey: Uint8Array): boolean => {
-    const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.length).toString(
-      'latin1',
-    )
-    let verdict = weak.get(id)
-    if (verdict === undefined) {
-      verdict = isWeakPublicKey(publicKey)
-      // Map keeps insertion order: dropping the first key evicts the oldest.
-      if (weak.size >= cacheSize) weak.delete(weak.keys().next().value as string)
-      weak.set(id, verdict)
-    }
-    return verdict
-  }
+  const isWeak = keyCache(cacheSize, isWeakPublicKey)
   return (publicKey, message, signature) => {
     if (publicKey.length !== PUBLIC_KEY_BYTES || signature.length !== SIGNATURE_BYTES) return false
     if (isWeak(publicKey)) return false

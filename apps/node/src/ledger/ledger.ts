@@ -259,7 +259,7 @@ export class Ledger implements SyncSet, SyncSink {
     // Not through the memo: a retry would use up the entry its certificate needs.
     const order = decodeTransferOrder(orderBytes, this.params.network, this.#o.verify)
     const { from, seq } = order.data
-    const same = (id: Uint8Array | undefined) => id && toHex(id) === toHex(order.id)
+    const same = (id: Uint8Array | undefined) => !!id && equalBytes(id, order.id)
     const certified = this.state.slot(from, seq)
     if (certified) {
       if (same(certified)) return this.#signVote(order.id, validator)

@@ -9,8 +9,8 @@ import type { GossipsubMessage } from '@libp2p/gossipsub'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { Logger } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
-import { blamesSender, type IngestResult } from '../pipeline/ingest.ts'
-import type { FreebirdPubsub } from './gossip.ts'
+import type { IngestResult } from '../pipeline/ingest.ts'
+import { type FreebirdPubsub, verdictOf } from './gossip.ts'
 
 const DUPLICATE = { outcome: 'duplicate', code: 'duplicate', source: 'gossip' } as const
 
@@ -43,9 +43,10 @@ const cost = (certificate: Uint8Array) => certificate.length + 5
  * applied from clients wait a short window and go out together in one gossip
  * message; on a busy validator that is one message for dozens of
  * certificates, where one each cost every peer a frame to decrypt, parse and
- * dedup. A certificate that arrives in a peer's batch meanwhile leaves the
- * queue: the peer's message carries it (a client pushes to every validator,
- * so all of them hold it at once; the window is random so that one goes first).
+ * dedup. A certificate that arrives meanwhile in a peer's batch this node
+ * does not refuse leaves the queue: the peer's message carries it (a client
+ * pushes to every validator, so all of them hold it at once; the window is
+ * random so that one goes first).
  * A received batch is applied certificate by certificate (exact copies of
  * certificates held here are told by a hash of their bytes, unparsed); its
  * verdict: Reject if it is malformed or any certificate in it is invalid,
@@ -157,26 +158,25 @@ export class CertificateGossip {
     }
     // Each certificate stands on its own: the valid ones apply even beside an invalid one.
     const digests = certificates.map(digestOf)
-    const results = await Promise.all(
+    const verdicts = await Promise.all(
       certificates.map((c, i) => {
         const digest = digests[i] as string
         // These exact bytes were applied or answered as a duplicate here: a duplicate, unparsed.
         if (this.#known.has(digest)) {
           this.#d.metrics.certificatesRefused.inc(DUPLICATE)
-          return { status: 'duplicate' } as const
+          return TopicValidatorResult.Ignore
         }
         return this.#d.ledger.submit(c, 'gossip').then((r) => {
           if (r.status === 'stored' || r.status === 'duplicate') this.#remember(digest)
-          return r
+          return verdictOf(r)
         })
       }),
     )
-    if (results.some((r) => r.status === 'rejected' && blamesSender(r)))
-      return TopicValidatorResult.Reject
+    if (verdicts.includes(TopicValidatorResult.Reject)) return TopicValidatorResult.Reject
     // Only a batch that is not refused covers what this node has queued (a
     // hostile peer cannot empty the queue with copies beside a forgery).
     for (const digest of digests) this.#published(digest)
-    return results.some((r) => r.status === 'stored')
+    return verdicts.includes(TopicValidatorResult.Accept)
       ? TopicValidatorResult.Accept
       : TopicValidatorResult.Ignore
   }
